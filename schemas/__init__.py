@@ -1,0 +1,1 @@
+"""JSON schemas of every stream; common definitions in `common/`."""

@@ -1,0 +1,1 @@
+"""Pieces both learning-platform connectors share: rate-limit backoff, schema loading, timestamps."""

@@ -1,0 +1,29 @@
+"""Timestamp conversions shared by both connectors: epoch numbers to RFC 3339 strings."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional, Union
+
+Number = Union[int, float]
+
+
+def epoch_seconds_to_rfc3339(value: Optional[Number]) -> Optional[str]:
+    """Unix seconds (LearnWorlds, often fractional) -> RFC 3339 UTC, microsecond precision kept."""
+    if value is None or isinstance(value, bool):
+        return None
+    moment = datetime.fromtimestamp(float(value), tz=timezone.utc)
+    if moment.microsecond:
+        # Six-digit fractions keep what a float of unix seconds can carry.
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def epoch_millis_to_rfc3339(value: Optional[Number]) -> Optional[str]:
+    """Unix milliseconds (LinkedIn Learning) -> RFC 3339 UTC with millisecond precision when present."""
+    if value is None or isinstance(value, bool):
+        return None
+    seconds, millis = divmod(int(value), 1000)
+    moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
+    if millis:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{millis:03d}Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
