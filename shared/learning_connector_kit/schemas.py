@@ -1,7 +1,8 @@
 """Stream schemas live in the top-level `schemas/` folder (package `learning_schemas`).
 
 A schema may reference a common definition with `{"$ref": "common/<file>.json"}` or
-`{"$ref": "common/<file>.json#/definitions/<name>"}` (paths relative to `schemas/`).
+`{"$ref": "common/<file>.json#/definitions/<name>"}` (paths relative to `schemas/`), and its own
+definitions with `{"$ref": "#/definitions/<name>"}`.
 References are inlined, because Airbyte catalogs must carry self-contained schemas; the CDK's
 `JsonFileSchemaLoader` only reads from the connector's own module, not from a folder both share.
 """
@@ -33,26 +34,30 @@ def _resolve_pointer(document: Any, pointer: str) -> Any:
     return document
 
 
-def _inline_references(node: Any, seen: tuple[str, ...] = ()) -> Any:
+def _inline_references(node: Any, document: Any, seen: tuple[str, ...] = ()) -> Any:
+    """Replace every `$ref` (to another file, or `#/...` within `document`) by what it points at."""
     if isinstance(node, list):
-        return [_inline_references(item, seen) for item in node]
+        return [_inline_references(item, document, seen) for item in node]
     if not isinstance(node, dict):
         return node
     reference = node.get("$ref")
-    if isinstance(reference, str) and not reference.startswith("#"):
-        if reference in seen:
-            raise ValueError(f"Circular schema reference: {' -> '.join((*seen, reference))}")
+    if isinstance(reference, str):
         path, _, pointer = reference.partition("#")
-        target = copy.deepcopy(_resolve_pointer(_read_schema_file(path), pointer))
-        siblings = {key: value for key, value in node.items() if key != "$ref"}
-        resolved = _inline_references(target, (*seen, reference))
-        return {**resolved, **_inline_references(siblings, seen)}
-    return {key: _inline_references(value, seen) for key, value in node.items()}
+        key = reference if path else f"{id(document)}#{pointer}"
+        if key in seen:
+            raise ValueError(f"Circular schema reference: {' -> '.join((*seen, reference))}")
+        target_document = _read_schema_file(path) if path else document
+        target = copy.deepcopy(_resolve_pointer(target_document, pointer))
+        resolved = _inline_references(target, target_document, (*seen, key))
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        return {**resolved, **_inline_references(siblings, document, seen)}
+    return {key: _inline_references(value, document, seen) for key, value in node.items()}
 
 
 @lru_cache(maxsize=None)
 def _load_resolved(connector: str, stream: str) -> Mapping[str, Any]:
-    schema = _inline_references(_read_schema_file(f"{connector}/{stream}.json"))
+    document = _read_schema_file(f"{connector}/{stream}.json")
+    schema = _inline_references(document, document)
     schema.pop("definitions", None)
     return schema
 
