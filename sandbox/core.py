@@ -80,6 +80,7 @@ class TokenStore:
 
     def __init__(self) -> None:
         self._expiry: dict[str, float] = {}
+        self._issued: list[str] = []
         self._lock = threading.Lock()
         self.minted = 0
         self.reject_minting = False
@@ -88,8 +89,14 @@ class TokenStore:
         token = secrets.token_urlsafe(24)
         with self._lock:
             self._expiry[token] = time.time() + lifetime_seconds
+            self._issued.append(token)
             self.minted += 1
         return token
+
+    def issued(self) -> list[str]:
+        """Every token handed out so far, revoked ones included (tests look for them in a connector's output)."""
+        with self._lock:
+            return list(self._issued)
 
     def is_valid(self, token: Optional[str]) -> bool:
         with self._lock:
@@ -136,16 +143,23 @@ class Faults:
 
     latency_ms: float = 0.0
     server_error_rate: float = 0.0  # 500/502/503 with the API's JSON error body
+    error_rate: float = 0.0  # `error_status` with the API's own error body and `error_message` (400, 401, 403, ...)
+    error_status: int = 400
+    error_message: str = "Bad Request"
     html_502_rate: float = 0.0  # a proxy's HTML 502 page
     reset_rate: float = 0.0  # connection closed without an answer
     stall_rate: float = 0.0  # no answer for `stall_seconds` (past the client's timeout)
     stall_seconds: float = 0.0
     truncate_rate: float = 0.0  # 200 with a JSON body cut in half
+    max_faults: int = 0  # the random faults (errors to truncation) stop after this many (0: no cap), e.g. one stall
     throttle_every: int = 0  # every Nth request starts a burst of 429s ...
     throttle_burst: int = 0  # ... this many long
     throttle_retry_after: Optional[float] = None  # send Retry-After with them (None: no header)
     revoke_tokens_after: int = 0  # revoke every token once this many API requests were served
     reject_token_minting: bool = False  # the token endpoint refuses every client
+    # Bad data from the API: `mutate_body(request, payload) -> payload` rewrites the decoded JSON of
+    # every 200 answer on a faulted path (Python callers only; the emulated APIs stay faithful).
+    mutate_body: Optional[Callable[[Request, Any], Any]] = None
     path_pattern: str = ""  # regex: only matching paths get faults ("" = all API paths)
     include_token_endpoint: bool = False
     seed: int = 1
@@ -155,8 +169,17 @@ class Faults:
         unknown = set(changes) - known
         if unknown:
             raise ValueError(f"unknown fault switches: {sorted(unknown)}")
+        if changes.get("mutate_body") is not None and not callable(changes["mutate_body"]):
+            raise ValueError("mutate_body must be a Python callable (request, payload) -> payload")
         for key, value in changes.items():
             setattr(self, key, value)
+
+    def describe(self) -> dict[str, Any]:
+        """The switches as JSON-ready values (a mutation hook by its name)."""
+        described = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.mutate_body is not None:
+            described["mutate_body"] = getattr(self.mutate_body, "__name__", repr(self.mutate_body))
+        return described
 
 
 @dataclass
@@ -197,6 +220,8 @@ class RequestLog:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes: with Nagle on, a keep-alive client waits ~40 ms for each answer
+    disable_nagle_algorithm = True
     server: "_Server"
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet by default
@@ -229,6 +254,7 @@ class Sandbox:
         self._rng = random.Random(self.faults.seed)
         self._rng_lock = threading.Lock()
         self._served = 0
+        self._random_faults = 0
         self._burst_left = 0
         self._tokens_revoked = False
         self._server = _Server((host, port), _Handler)
@@ -268,6 +294,7 @@ class Sandbox:
         with self._rng_lock:
             self._rng = random.Random(self.faults.seed)
             self._served = 0
+            self._random_faults = 0
             self._burst_left = 0
             self._tokens_revoked = False
         for app in self.apps:
@@ -300,6 +327,9 @@ class Sandbox:
             return
         if response is None:
             response = app.handle(request)
+            if self.faults.mutate_body is not None and response.status == 200 and self._faults_apply_to(request):
+                response = self._mutated(request, response)
+                fault = fault or "mutated"
         self._log(app, request, response.status, len(response.body), fault)
         self._send(handler, response)
 
@@ -307,10 +337,7 @@ class Sandbox:
         faults = self.faults
         if faults.latency_ms:
             time.sleep(faults.latency_ms / 1000)
-        is_token_endpoint = "token" in request.path.lower()
-        if is_token_endpoint and not faults.include_token_endpoint:
-            return "", None
-        if faults.path_pattern and not re.search(faults.path_pattern, request.path):
+        if not self._faults_apply_to(request):
             return "", None
         with self._rng_lock:
             self._served += 1
@@ -324,19 +351,37 @@ class Sandbox:
                 self._burst_left -= 1
                 return "throttle", app.throttle_response(faults.throttle_retry_after)
             roll = self._rng.random()
-        for name, rate in (
-            ("server_error", faults.server_error_rate),
-            ("html_502", faults.html_502_rate),
-            ("reset", faults.reset_rate),
-            ("stall", faults.stall_rate),
-            ("truncate", faults.truncate_rate),
-        ):
-            if roll < rate:
-                return name, self._fault_response(name, app, request)
-            roll -= rate
-        return "", None
+            if faults.max_faults and self._random_faults >= faults.max_faults:
+                return "", None
+            for name, rate in (
+                ("error", faults.error_rate),
+                ("server_error", faults.server_error_rate),
+                ("html_502", faults.html_502_rate),
+                ("reset", faults.reset_rate),
+                ("stall", faults.stall_rate),
+                ("truncate", faults.truncate_rate),
+            ):
+                if roll < rate:
+                    self._random_faults += 1
+                    break
+                roll -= rate
+            else:
+                return "", None
+        return name, self._fault_response(name, app, request)
+
+    def _faults_apply_to(self, request: Request) -> bool:
+        faults = self.faults
+        if "token" in request.path.lower() and not faults.include_token_endpoint:
+            return False
+        return not faults.path_pattern or re.search(faults.path_pattern, request.path) is not None
+
+    def _mutated(self, request: Request, response: Response) -> Response:
+        payload = self.faults.mutate_body(request, json.loads(response.body))
+        return Response(200, json.dumps(payload, separators=(",", ":")).encode(), response.headers)
 
     def _fault_response(self, name: str, app: App, request: Request) -> Optional[Response]:
+        if name == "error":
+            return app.error_response(self.faults.error_status, self.faults.error_message)
         if name == "server_error":
             status = self._rng.choice([500, 502, 503])
             return app.error_response(status, "Server Error")
@@ -369,7 +414,7 @@ class Sandbox:
                     self.set_faults(**request.json())
                 except (ValueError, TypeError) as error:
                     return Response.json(400, {"error": str(error)})
-            return Response.json(200, asdict(self.faults))
+            return Response.json(200, self.faults.describe())
         return Response.json(404, {"error": f"unknown control route {route!r}"})
 
     def _log(self, app: App, request: Request, status: int, size: int, fault: str) -> None:
