@@ -61,6 +61,12 @@ class RepositoryConnectorSuite(SourceTestSuiteBase):
             scenarios.append(scenario.model_copy(update={"config_path": config_path, "config_dict": config}))
         return scenarios
 
+    @classmethod
+    def create_connector(cls, scenario: ConnectorTestScenario | None) -> Any:
+        """Our sources take their config at construction, as `run.py` builds them."""
+        config = scenario.get_config_dict(connector_root=REPOSITORY, empty_if_missing=True) if scenario else None
+        return cls.connector(config=config)
+
     @classproperty
     def acceptance_test_config(cls) -> Any:
         """This connector's section of the shared acceptance-test-config.yml."""
