@@ -109,10 +109,13 @@ def run_connector(
     extra_args: Iterable[str] = (),
     timeout: float = 900,
     env: Optional[dict[str, str]] = None,
+    executable: Optional[str] = None,
+    cwd: Optional[Path] = None,
 ) -> ConnectorRun:
-    """`source-x <command> --config ... [--catalog ...] [--state ...]` in a subprocess."""
+    """`source-x <command> --config ... [--catalog ...] [--state ...]` in a subprocess
+    (by default the console script beside the running interpreter; `executable` names another install)."""
     with tempfile.TemporaryDirectory() as folder:
-        args = [connector_executable(connector), command]
+        args = [executable or connector_executable(connector), command]
         for flag, content in (("--config", config), ("--catalog", catalog), ("--state", state)):
             if content is not None:
                 path = Path(folder) / f"{flag[2:]}.json"
@@ -120,17 +123,22 @@ def run_connector(
                 args += [flag, str(path)]
         args += list(extra_args)
         completed = subprocess.run(
-            args, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
+            args, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd
         )
+    return ConnectorRun(" ".join(args[:2]), completed.returncode, completed.stdout, completed.stderr, parse_messages(completed.stdout))
+
+
+def parse_messages(stdout: str) -> list[dict[str, Any]]:
+    """The Airbyte messages among a connector's output lines (anything else is skipped)."""
     messages = []
-    for line in completed.stdout.splitlines():
+    for line in stdout.splitlines():
         line = line.strip()
         if line.startswith("{"):
             try:
                 messages.append(json.loads(line))
             except json.JSONDecodeError:
                 pass
-    return ConnectorRun(" ".join(args[:2]), completed.returncode, completed.stdout, completed.stderr, messages)
+    return messages
 
 
 def configured_catalog(

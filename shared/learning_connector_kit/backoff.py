@@ -65,10 +65,14 @@ class RateLimitBackoffStrategy(BackoffStrategy):
         ceiling = min(self.max_seconds, self.base_seconds * (2 ** max(0, attempt_count - 1)))
         # Half fixed, half random: never zero, and workers that failed together spread out.
         wait = ceiling / 2 + random.uniform(0, ceiling / 2)
-        cause = (
-            f"HTTP {response_or_exception.status_code}"
-            if isinstance(response_or_exception, requests.Response)
-            else type(response_or_exception).__name__
-        )
-        logger.info(f"{cause}: retry {attempt_count} in {wait:.1f}s.")
+        logger.info(f"{describe_failure(response_or_exception)}: retry {attempt_count} in {wait:.1f}s.")
         return wait
+
+
+def describe_failure(response_or_exception: Optional[Union[requests.Response, requests.RequestException]]) -> str:
+    """What went wrong, in the words a log reader needs (a 2xx is retried only when its body is unreadable)."""
+    if isinstance(response_or_exception, requests.Response):
+        if response_or_exception.ok:
+            return f"HTTP {response_or_exception.status_code} with a body that is not valid JSON (cut off or malformed)"
+        return f"HTTP {response_or_exception.status_code}"
+    return type(response_or_exception).__name__

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Iterator, List, Mapping, Optional, Sequence
 
+import orjson
+import yaml
 from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteMessage,
+    AirbyteMessageSerializer,
     AirbyteStateMessage,
     ConfiguredAirbyteCatalog,
     FailureType,
@@ -18,7 +22,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from learning_connector_kit.config_validation import ConfigRule, config_problems
+from learning_connector_kit.config_validation import ConfigRule, validate_config
 from learning_connector_kit.observability import summarised
 
 
@@ -49,8 +53,13 @@ class ManifestSource(YamlDeclarativeSource):
             **kwargs,
         )
 
+    @classmethod
+    def config_problems(cls, config: Mapping[str, Any]) -> list[str]:
+        """The config rules' messages, then the spec's JSON-schema violations rewritten to name their field."""
+        return validate_config(_connection_specification(cls.manifest_path), cls.config_rules, config)
+
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
-        problems = config_problems(self.config_rules, config)
+        problems = self.config_problems(config)
         if problems:
             return AirbyteConnectionStatus(status=Status.FAILED, message=" ".join(problems))
         return super().check(logger, config)
@@ -62,7 +71,7 @@ class ManifestSource(YamlDeclarativeSource):
         catalog: ConfiguredAirbyteCatalog,
         state: Optional[List[AirbyteStateMessage]] = None,
     ) -> Iterator[AirbyteMessage]:
-        problems = config_problems(self.config_rules, config)
+        problems = self.config_problems(config)
         if problems:
             raise AirbyteTracedException(message=" ".join(problems), failure_type=FailureType.config_error)
         yield from summarised(super().read(logger, config, catalog, state), logger)
@@ -71,13 +80,36 @@ class ManifestSource(YamlDeclarativeSource):
 def run_source(source_class: type[ManifestSource], args: Optional[List[str]] = None) -> None:
     """`source-x spec|check|discover|read --config ... [--catalog ...] [--state ...]`."""
     args = list(sys.argv[1:] if args is None else args)
+    command = AirbyteEntrypoint.parse_args(args).command
     config_path = AirbyteEntrypoint.extract_config(args)
     catalog_path = AirbyteEntrypoint.extract_catalog(args)
     state_path = AirbyteEntrypoint.extract_state(args)
+    config = source_class.read_config(config_path) if config_path else None
+    # Before the source is built: building it interpolates the config (a mistyped `num_workers`
+    # would end in a traceback), and the CDK's own spec check names no field.
+    problems = source_class.config_problems(config) if config is not None else []
+    if problems:
+        _reject_config(command, " ".join(problems))
+        return
     source = source_class(
-        config=source_class.read_config(config_path) if config_path else None,
+        config=config,
         catalog=source_class.read_catalog(catalog_path) if catalog_path else None,
         state=source_class.read_state(state_path) if state_path else None,
         config_path=config_path,
     )
     launch(source, args)
+
+
+@cache
+def _connection_specification(manifest_path: Path) -> Mapping[str, Any]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(manifest_path.read_text(encoding="utf-8"), Loader=loader)["spec"]["connection_specification"]
+
+
+def _reject_config(command: str, message: str) -> None:
+    """A config error as the CDK reports one: FAILED status for `check`, else an error trace and exit code 1."""
+    error = AirbyteTracedException(message=message, internal_message=message, failure_type=FailureType.config_error)
+    reply = error.as_connection_status_message() if command == "check" else error.as_airbyte_message()
+    print(orjson.dumps(AirbyteMessageSerializer.dump(reply)).decode(), flush=True)
+    if command != "check":
+        sys.exit(1)

@@ -48,3 +48,9 @@ def test_exponential_backoff_grows_with_jitter_and_stays_under_the_cap():
 def test_connection_errors_back_off_too():
     wait = strategy(base_seconds=1).backoff_time(requests.ConnectionError("reset"), attempt_count=2)
     assert 1 <= wait <= 2
+
+
+def test_a_retried_success_is_described_as_an_unreadable_body(caplog):
+    caplog.set_level("INFO", logger="airbyte")
+    strategy().backoff_time(response(200), attempt_count=1)
+    assert "not valid JSON" in caplog.text

@@ -1,4 +1,15 @@
-"""Config checks beyond the spec's JSON schema (see learning_connector_kit.config_validation)."""
-from learning_connector_kit.config_validation import ConfigRule
+"""Config checks beyond the spec's JSON schema (see learning_connector_kit.config_validation).
 
-CONFIG_RULES: tuple[ConfigRule, ...] = ()
+The spec already bounds the numbers and lists the allowed values; these rules add what a JSON
+schema cannot say: blank credentials, a real and past `start_date`, and override URLs that never
+send the client secret in clear text.
+"""
+from learning_connector_kit.config_validation import ConfigRule, https_url, rfc3339_not_future, text
+
+CONFIG_RULES: tuple[ConfigRule, ...] = (
+    text("client_id"),
+    text("client_secret"),
+    rfc3339_not_future("start_date"),
+    https_url("api_url"),
+    https_url("token_url"),
+)

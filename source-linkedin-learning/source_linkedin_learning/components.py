@@ -1,0 +1,231 @@
+"""Behaviour of the LinkedIn Learning API that the manifest's own components cannot express."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import InitVar, dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, Mapping, MutableMapping, Optional, Tuple
+
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.declarative.auth.oauth import DeclarativeOauth2Authenticator
+from airbyte_cdk.sources.declarative.extractors.dpath_extractor import DpathExtractor
+from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
+from airbyte_cdk.sources.declarative.transformations import RecordTransformation
+from airbyte_cdk.sources.streams.call_rate import APIBudget
+from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+logger = logging.getLogger("airbyte")
+
+DAILY_QUOTA_SERVICE_ERROR_CODE = 101
+
+
+class ClientCredentialsAuthenticator(DeclarativeOauth2Authenticator):
+    """OAuth client credentials whose rejection names the config fields to fix.
+
+    Why: the CDK reports a token endpoint that refuses the client as a generic "refresh request
+    failed" system error, which neither says it is the credentials nor which fields hold them.
+    """
+
+    def refresh_access_token(self) -> Tuple[str, AirbyteDateTime]:
+        try:
+            return super().refresh_access_token()
+        except requests.HTTPError as error:
+            status = error.response.status_code if error.response is not None else None
+            if status is None or status == 429 or status >= 500:
+                raise
+            raise AirbyteTracedException(
+                message=(
+                    f"LinkedIn refused to issue an access token (HTTP {status} from the token endpoint): "
+                    "check `client_id` and `client_secret` (the application's Client ID and Primary Client "
+                    "Secret in the LinkedIn Developer Portal) and that `token_url` is right."
+                ),
+                internal_message=f"Token endpoint {self.get_token_refresh_endpoint()} answered HTTP {status}.",
+                failure_type=FailureType.config_error,
+            ) from error
+
+
+def next_quota_reset(now: Optional[datetime] = None) -> datetime:
+    """LinkedIn's daily quotas restart at midnight UTC."""
+    moment = now or datetime.now(timezone.utc)
+    return (moment + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def is_daily_quota_response(response: requests.Response) -> bool:
+    """The documented quota answer: 429 with serviceErrorCode 101 and no Retry-After (a short throttle has one)."""
+    if response.status_code != 429 or response.headers.get("Retry-After"):
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("serviceErrorCode") == DAILY_QUOTA_SERVICE_ERROR_CODE
+
+
+class RequestBudget(APIBudget):
+    """Counts every API request of the sync (retries included) and stops the sync before one too many.
+
+    Why: the CDK's API budget waits for capacity instead of stopping, and a failed request stops only
+    its own partition, so without a shared stop every other worker would keep spending a quota that
+    is already gone. Raising a transient error keeps the state of completed slices, so the next sync
+    continues where this one stopped.
+    """
+
+    def __init__(self, max_requests: Optional[int] = None) -> None:
+        super().__init__(policies=[])
+        self.max_requests = max_requests
+        self.requests_made = 0
+        self.stop_message: Optional[str] = None  # set once the sync must stop
+        self._lock = threading.Lock()
+
+    def acquire_call(self, request: Any, block: bool = True, timeout: Optional[float] = None) -> None:
+        with self._lock:
+            if self.stop_message is None and self.max_requests is not None and self.requests_made >= self.max_requests:
+                self.stop_message = (
+                    f"Stopped after {self.requests_made} API requests: `max_requests_per_day` is {self.max_requests}. "
+                    "The state of every completed slice is saved; the next sync continues from there."
+                )
+            if self.stop_message is not None:
+                raise self.stop_error()
+            self.requests_made += 1
+
+    def update_from_response(self, request: Any, response: Any) -> None:
+        if isinstance(response, requests.Response) and is_daily_quota_response(response):
+            with self._lock:
+                if self.stop_message is None:
+                    reset = next_quota_reset().strftime("%Y-%m-%dT%H:%M:%SZ")
+                    self.stop_message = (
+                        f"LinkedIn Learning's daily API quota for this application is exhausted; it resets at "
+                        f"00:00 UTC ({reset}). The state of every completed slice is saved: run the sync again "
+                        f"after {reset}."
+                    )
+            raise self.stop_error()
+
+    def stop_error(self) -> AirbyteTracedException:
+        return AirbyteTracedException(
+            message=self.stop_message,
+            internal_message=f"Sync stopped after {self.requests_made} API requests.",
+            failure_type=FailureType.transient_error,
+        )
+
+
+@dataclass
+class CompletePagesExtractor(DpathExtractor):
+    """Extracts `elements` and warns when a partition ends before `paging.total` says it should.
+
+    Why: the API truncates some result sets (the documented 1000-record limit) without an error;
+    only a comparison of what arrived with `paging.total` on the last page can reveal it.
+    """
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        records = list(super().extract_records(response))
+        paging = self._body(response).get("paging") or {}
+        has_next = any(link.get("rel") == "next" for link in paging.get("links") or [])
+        total, start = paging.get("total"), paging.get("start") or 0
+        # An empty page ends the partition too (the paginator's guard against endless links).
+        is_last_page = not has_next or not records
+        if is_last_page and isinstance(total, int) and start + len(records) < total:
+            logger.warning(
+                f"INCOMPLETE RESULT: {response.request.method} {response.request.path_url} reports "
+                f"paging.total={total} but its last page ends at record {start + len(records)}; "
+                f"{total - start - len(records)} records were not delivered by the API."
+            )
+        return records
+
+    @staticmethod
+    def _body(response: requests.Response) -> Mapping[str, Any]:
+        try:
+            body = response.json()
+        except ValueError:
+            return {}
+        return body if isinstance(body, dict) else {}
+
+
+@dataclass
+class ContentHierarchyExtractor(RecordExtractor):
+    """One record per (parent, child) edge of every asset's `contents` tree, at any depth.
+
+    Why: the CDK's extractors select or expand one level of a list; the course -> chapter -> video
+    tree is nested and each row needs its parent's URN and its position among its siblings.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._elements = DpathExtractor(field_path=["elements"], config=self.config, parameters=parameters)
+
+    def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
+        for asset in self._elements.extract_records(response):
+            yield from self._edges(asset, root_urn=asset.get("urn"), depth=1)
+
+    def _edges(self, parent: Mapping[str, Any], root_urn: Optional[str], depth: int) -> Iterable[Mapping[str, Any]]:
+        for position, content in enumerate(parent.get("contents") or []):
+            child = content.get("asset") or {}
+            yield {
+                "root_urn": root_urn,
+                "parent_urn": parent.get("urn"),
+                "parent_type": parent.get("type"),
+                "child_urn": child.get("urn"),
+                "child_type": child.get("type"),
+                "child_title": (child.get("title") or {}).get("value"),
+                "position": position,
+                "depth": depth,
+            }
+            yield from self._edges(child, root_urn, depth + 1)
+
+
+def activity_column(activity: Mapping[str, Any], in_content_grain: bool) -> str:
+    """The pivot column of one activity (the naming rule in docs/linkedin-learning.md).
+
+    `engagementType` in snake case; `_unique` when the qualifier is UNIQUE; `_<asset type>` when the
+    row is not about one content (then the same metric repeats per asset type), e.g. SECONDS_VIEWED
+    TOTAL on VIDEO is `seconds_viewed` in a learner x content row and `seconds_viewed_video` in an
+    account row.
+    """
+    name = str(activity.get("engagementType", "")).lower()
+    if str(activity.get("engagementMetricQualifier", "TOTAL")).upper() == "UNIQUE":
+        name += "_unique"
+    if activity.get("assetType") and not in_content_grain:
+        name += "_" + str(activity["assetType"]).lower()
+    return name
+
+
+@dataclass
+class ActivityReportFields(RecordTransformation):
+    """Adds a deterministic key and one numeric column per activity.
+
+    Why: report elements have no identifier, and `activities` is a list whose order and length vary
+    with the aggregation; a warehouse needs stable columns (the CDK has no pivot transformation).
+    Runs after the manifest added `window_start` and `window_end`.
+    """
+
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        pass
+
+    def transform(
+        self,
+        record: MutableMapping[str, Any],
+        config: Optional[Config] = None,
+        stream_state: Optional[StreamState] = None,
+        stream_slice: Optional[StreamSlice] = None,
+    ) -> None:
+        identity = [
+            (record.get("learnerDetails") or {}).get("entity"),
+            (record.get("contentDetails") or {}).get("contentUrn"),
+            record.get("window_start"),
+            record.get("window_end"),
+        ]
+        record["report_key"] = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
+        in_content_grain = "contentDetails" in record
+        for activity in record.get("activities") or []:
+            value = activity.get("engagementValue")
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                record[activity_column(activity, in_content_grain)] = value
