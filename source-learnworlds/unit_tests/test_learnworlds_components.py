@@ -1,0 +1,169 @@
+"""The custom components, one behaviour at a time (HTTP mocked with requests-mock)."""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+import pytest
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.streams.call_rate import APIBudget
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_learnworlds.components import (
+    BareArrayExtractor,
+    ClientCredentialsAuthenticator,
+    PreIssuedTokenAuthenticator,
+    api_error_message,
+)
+from learnworlds_testing import CLIENT_ID, CLIENT_SECRET, CONFIG, TOKEN_URL, token_response
+
+MEMBERS = "https://school.example.com/admin/api/v2/user_groups/g1/users"
+
+
+def get(requests_mock, url: str, body) -> requests.Response:
+    requests_mock.get(url, text=json.dumps(body))
+    return requests.get(url)
+
+
+# -- BareArrayExtractor ------------------------------------------------------------------------------------
+def users(first: int, count: int) -> list[dict]:
+    return [{"id": f"u{index}"} for index in range(first, first + count)]
+
+
+def test_a_full_page_then_its_repeat_yields_the_page_once(requests_mock):
+    extractor = BareArrayExtractor(config={}, parameters={}, page_size=20)
+    full = users(0, 20)
+    assert list(extractor.extract_records(get(requests_mock, MEMBERS, full))) == full
+    assert list(extractor.extract_records(get(requests_mock, f"{MEMBERS}?page=2", full))) == []
+
+
+def test_pages_that_differ_are_all_read(requests_mock):
+    extractor = BareArrayExtractor(config={}, parameters={}, page_size=20)
+    assert len(list(extractor.extract_records(get(requests_mock, MEMBERS, users(0, 20))))) == 20
+    assert list(extractor.extract_records(get(requests_mock, f"{MEMBERS}?page=2", users(20, 2)))) == users(20, 2)
+
+
+def test_lists_are_told_apart_by_their_url_without_the_page(requests_mock):
+    extractor = BareArrayExtractor(config={}, parameters={}, page_size=20)
+    same_members = users(0, 20)
+    extractor.extract_records(get(requests_mock, MEMBERS, same_members))
+    other_group = "https://school.example.com/admin/api/v2/user_groups/g2/users"
+    assert len(list(extractor.extract_records(get(requests_mock, other_group, same_members)))) == 20
+    assert list(extractor.extract_records(get(requests_mock, f"{MEMBERS}?page=2", same_members))) == []
+
+
+@pytest.mark.parametrize("body, expected", [(None, []), ({"id": "s1", "title": "Seats"}, [{"id": "s1", "title": "Seats"}]),
+                                            ([{"id": "s1"}, {"id": "s2"}], [{"id": "s1"}, {"id": "s2"}])])
+def test_unpaged_bare_lists_may_be_null_or_a_lone_object(requests_mock, body, expected):
+    extractor = BareArrayExtractor(config={}, parameters={})
+    url = "https://school.example.com/admin/api/v2/users/u1/seats"
+    assert list(extractor.extract_records(get(requests_mock, url, body))) == expected
+
+
+# -- error bodies ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("body, message", [
+    ({"errors": [{"code": 400, "context": "client_id", "message": "Missing client_id or client cannot be found."}], "success": False},
+     "Missing client_id or client cannot be found."),
+    ({"error": "Too many requests"}, "Too many requests"),
+    (["not", "an", "error"], ""),
+])
+def test_both_error_shapes_are_understood(requests_mock, body, message):
+    assert api_error_message(get(requests_mock, "https://school.example.com/x", body)) == message
+
+
+# -- ClientCredentialsAuthenticator ------------------------------------------------------------------------
+def authenticator(api_budget=None) -> ClientCredentialsAuthenticator:
+    return ClientCredentialsAuthenticator(
+        config=CONFIG,
+        parameters={},
+        grant_type="client_credentials",
+        token_refresh_endpoint=TOKEN_URL,
+        client_id="{{ config['client_id'] }}",
+        client_secret="{{ config['credentials']['client_secret'] }}",
+        refresh_request_headers={"Lw-Client": "{{ config['client_id'] }}"},
+        api_budget=api_budget,
+    )
+
+
+def test_the_token_request_is_the_documented_form_with_the_client_header(requests_mock):
+    mint = requests_mock.post(TOKEN_URL, json=token_response("token-1"))
+    assert authenticator().get_auth_header() == {"Authorization": "Bearer token-1"}
+    sent = mint.last_request
+    assert sent.headers["Lw-Client"] == CLIENT_ID
+    assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert json.loads(parse_qs(sent.text)["data"][0]) == {
+        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "grant_type": "client_credentials"}
+
+
+def test_one_token_serves_every_stream(requests_mock):
+    mint = requests_mock.post(TOKEN_URL, json=token_response("token-1"))
+    first, second = authenticator(), authenticator()
+    assert first.get_access_token() == second.get_access_token() == "token-1"
+    assert mint.call_count == 1
+
+
+def test_a_rejected_token_is_minted_again_once_for_all_streams(requests_mock):
+    mint = requests_mock.post(TOKEN_URL, [{"json": token_response("token-1")}, {"json": token_response("token-2")}])
+    first, second = authenticator(), authenticator()
+    first.get_access_token(), second.get_access_token()
+    first.refresh_and_set_access_token()  # token-1 was rejected: mint
+    second.refresh_and_set_access_token()  # the same token-1 was rejected: take the new one
+    assert first.get_access_token() == second.get_access_token() == "token-2"
+    assert mint.call_count == 2
+
+
+def test_streams_switch_to_a_token_another_stream_minted_without_a_401(requests_mock):
+    requests_mock.post(TOKEN_URL, [{"json": token_response("token-1")}, {"json": token_response("token-2")}])
+    first, second = authenticator(), authenticator()
+    first.get_access_token(), second.get_access_token()
+    first.refresh_and_set_access_token()
+    assert second.get_auth_header() == {"Authorization": "Bearer token-2"}
+
+
+def test_minting_waits_for_the_shared_request_budget(requests_mock):
+    class RecordingBudget(APIBudget):
+        def __init__(self) -> None:
+            super().__init__(policies=[])
+            self.calls: list[str] = []
+
+        def acquire_call(self, request, block=True, timeout=None) -> None:
+            self.calls.append(request.url)
+
+    budget = RecordingBudget()
+    requests_mock.post(TOKEN_URL, json=token_response())
+    authenticator(budget).get_access_token()
+    assert budget.calls == [TOKEN_URL]
+
+
+@pytest.mark.parametrize("status, body, names", [
+    (401, {"errors": [{"code": "401", "context": "invalid_client", "message": "Client authentication failed"}], "success": False},
+     ["'client_id'", "'credentials.client_secret'", "Client authentication failed"]),
+    (400, {"errors": [{"code": 400, "context": "client_id", "message": "Missing client_id or client cannot be found."}], "success": False},
+     ["'client_id'", "Lw-Client"]),
+    (404, {"error": "Sorry the resource your trying to access does not exist."}, ["'school_url'"]),
+])
+def test_a_refused_mint_is_a_config_error_naming_the_fields(requests_mock, status, body, names):
+    requests_mock.post(TOKEN_URL, status_code=status, json=body)
+    with pytest.raises(AirbyteTracedException) as raised:
+        authenticator().get_access_token()
+    assert raised.value.failure_type == FailureType.config_error
+    for name in names:
+        assert name in raised.value.message
+    assert CLIENT_SECRET not in raised.value.message
+
+
+def test_a_failing_token_endpoint_is_not_blamed_on_the_credentials(requests_mock):
+    requests_mock.post(TOKEN_URL, [{"status_code": 503, "json": {"error": "Server Error"}}, {"json": token_response("token-1")}])
+    assert authenticator().get_access_token() == "token-1"
+
+
+# -- PreIssuedTokenAuthenticator ---------------------------------------------------------------------------
+def test_a_pre_issued_token_is_sent_and_its_rejection_is_final():
+    config = {**CONFIG, "credentials": {"auth_type": "access_token", "access_token": "static-1"}}
+    static = PreIssuedTokenAuthenticator(config=config, parameters={}, access_token="{{ config['credentials']['access_token'] }}")
+    assert static.get_auth_header() == {"Authorization": "Bearer static-1"}
+    with pytest.raises(AirbyteTracedException) as raised:
+        static.refresh_and_set_access_token()
+    assert raised.value.failure_type == FailureType.config_error
+    assert "'credentials.access_token'" in raised.value.message and "static-1" not in raised.value.message
