@@ -11,6 +11,7 @@ import email.utils
 import logging
 import random
 import time
+from urllib.parse import urlsplit
 from dataclasses import InitVar, dataclass
 from typing import Any, Mapping, Optional, Union
 
@@ -60,7 +61,7 @@ class RateLimitBackoffStrategy(BackoffStrategy):
             requested = retry_after_seconds(response_or_exception)
             if requested is not None:
                 wait = min(requested, self.max_seconds)
-                logger.info(f"HTTP {response_or_exception.status_code}: server asked to retry after {requested:.1f}s; waiting {wait:.1f}s.")
+                logger.info(f"{describe_failure(response_or_exception)}: the server asked to retry after {requested:.1f}s; waiting {wait:.1f}s.")
                 return wait
         ceiling = min(self.max_seconds, self.base_seconds * (2 ** max(0, attempt_count - 1)))
         # Half fixed, half random: never zero, and workers that failed together spread out.
@@ -70,9 +71,11 @@ class RateLimitBackoffStrategy(BackoffStrategy):
 
 
 def describe_failure(response_or_exception: Optional[Union[requests.Response, requests.RequestException]]) -> str:
-    """What went wrong, in the words a log reader needs (a 2xx is retried only when its body is unreadable)."""
+    """Which request failed and how, in the words a log reader needs (a 2xx is retried only when its body is unreadable)."""
+    request = getattr(response_or_exception, "request", None)
+    target = f"{request.method} {urlsplit(request.url).path}: " if request is not None and request.url else ""
     if isinstance(response_or_exception, requests.Response):
         if response_or_exception.ok:
-            return f"HTTP {response_or_exception.status_code} with a body that is not valid JSON (cut off or malformed)"
-        return f"HTTP {response_or_exception.status_code}"
-    return type(response_or_exception).__name__
+            return f"{target}HTTP {response_or_exception.status_code} with a body that is not valid JSON (cut off or malformed)"
+        return f"{target}HTTP {response_or_exception.status_code}"
+    return f"{target}{type(response_or_exception).__name__}"

@@ -24,6 +24,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from learning_connector_kit.config_validation import ConfigRule, validate_config
 from learning_connector_kit.observability import summarised
+from learning_connector_kit.schema_checks import reported_schema_mismatches
 
 
 class ManifestSource(YamlDeclarativeSource):
@@ -74,7 +75,8 @@ class ManifestSource(YamlDeclarativeSource):
         problems = self.config_problems(config)
         if problems:
             raise AirbyteTracedException(message=" ".join(problems), failure_type=FailureType.config_error)
-        yield from summarised(super().read(logger, config, catalog, state), logger)
+        messages = reported_schema_mismatches(super().read(logger, config, catalog, state), catalog, logger)
+        yield from summarised(messages, logger)
 
 
 def run_source(source_class: type[ManifestSource], args: Optional[List[str]] = None) -> None:

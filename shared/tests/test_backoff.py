@@ -54,3 +54,11 @@ def test_a_retried_success_is_described_as_an_unreadable_body(caplog):
     caplog.set_level("INFO", logger="airbyte")
     strategy().backoff_time(response(200), attempt_count=1)
     assert "not valid JSON" in caplog.text
+
+
+def test_retry_lines_name_the_request(caplog):
+    caplog.set_level("INFO", logger="airbyte")
+    failed = response(502)
+    failed.request = requests.Request("GET", "https://api.example.com/v2/learningAssets?q=x").prepare()
+    strategy().backoff_time(failed, attempt_count=1)
+    assert "GET /v2/learningAssets: HTTP 502" in caplog.text
