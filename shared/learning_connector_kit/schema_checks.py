@@ -45,16 +45,26 @@ def compile_type_check(schema: Mapping[str, Any]) -> Optional[Check]:
 
     Paths are built only for mismatches, so a conforming record costs little more than the walk.
     """
+    compiled = _compile(schema)
+    return compiled[1] if compiled else None
+
+
+def _compile(schema: Mapping[str, Any]) -> Optional[tuple[frozenset[type], Check]]:
+    """The check of one schema node, and the exact Python types for which it has nothing to find.
+
+    Why the types: a caller that sees one of them skips the call; most values of a record are
+    leaves of an allowed type, and the call would cost more than the test.
+    """
     declared = schema.get("type")
     names = [declared] if isinstance(declared, str) else list(declared or [])
     allowed = tuple(python for name in names for python in _PYTHON_TYPES.get(name, ()))
     allows_bool = "boolean" in names
     properties = [
-        (name, check)
+        (name, *compiled)
         for name, sub in (schema.get("properties") or {}).items()
-        if isinstance(sub, Mapping) and (check := compile_type_check(sub))
+        if isinstance(sub, Mapping) and (compiled := _compile(sub))
     ]
-    items = compile_type_check(schema["items"]) if isinstance(schema.get("items"), Mapping) else None
+    items = _compile(schema["items"]) if isinstance(schema.get("items"), Mapping) else None
     if not allowed and not properties and not items:
         return None
     described = "|".join(names)
@@ -64,16 +74,22 @@ def compile_type_check(schema: Mapping[str, Any]) -> Optional[Check]:
             return [("", _json_type(value), described)]
         found: Optional[list[Mismatch]] = None
         if properties and type(value) is dict:
-            for name, check_property in properties:
-                if name in value and (inner := check_property(value[name])):
-                    found = (found or []) + _prefixed(name, inner)
+            for name, skipped_types, check_property in properties:
+                if name in value:
+                    property_value = value[name]
+                    if type(property_value) not in skipped_types and (inner := check_property(property_value)):
+                        found = (found or []) + _prefixed(name, inner)
         elif items and type(value) is list:
+            item_skipped_types, check_item = items
             for item in value:
-                if inner := items(item):
+                if type(item) not in item_skipped_types and (inner := check_item(item)):
                     found = (found or []) + _prefixed("[]", inner)
         return found
 
-    return check
+    # An allowed value of these exact types passes the type test and has no properties or items to walk
+    # (bool only when the schema allows booleans: True is an int too).
+    skipped_types = frozenset(allowed) - ({dict} if properties else set()) - ({list} if items else set())
+    return skipped_types, check
 
 
 def reported_schema_mismatches(

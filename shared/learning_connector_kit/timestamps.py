@@ -18,12 +18,16 @@ def epoch_seconds_to_rfc3339(value: Optional[Number]) -> Optional[str]:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def epoch_millis_to_rfc3339(value: Optional[Number]) -> Optional[str]:
-    """Unix milliseconds (LinkedIn Learning) -> RFC 3339 UTC with millisecond precision when present."""
+def epoch_millis_to_rfc3339(value: Optional[Number], fixed_width: bool = False) -> Optional[str]:
+    """Unix milliseconds (LinkedIn Learning) -> RFC 3339 UTC with millisecond precision when present.
+
+    `fixed_width` always writes three fraction digits (`.000Z` too), so that values compare as strings,
+    as a cursor compares them.
+    """
     if value is None or isinstance(value, bool):
         return None
     seconds, millis = divmod(int(value), 1000)
     moment = datetime.fromtimestamp(seconds, tz=timezone.utc)
-    if millis:
+    if millis or fixed_width:
         return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{millis:03d}Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -216,7 +216,7 @@ def test_the_rate_limit_is_one_shared_moving_window_from_the_config():
     source.streams(source._config if hasattr(source, "_config") else {**CONFIG, "requests_per_10_seconds": 12})
     (policy,) = source._constructor._api_budget._policies
     (rate,) = policy._bucket.rates
-    assert rate.limit == 12 and timedelta(milliseconds=rate.interval) == timedelta(seconds=10.5)
+    assert rate.limit == 12 and timedelta(milliseconds=rate.interval) == timedelta(seconds=10.3)
 
 
 def test_fan_out_streams_say_they_cost_one_request_per_parent():

@@ -7,18 +7,24 @@ import logging
 import threading
 from dataclasses import InitVar, dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping, MutableMapping, Optional, Tuple
+from typing import Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
 
+import orjson
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.auth.oauth import DeclarativeOauth2Authenticator
-from airbyte_cdk.sources.declarative.extractors.dpath_extractor import DpathExtractor
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
+from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
+from airbyte_cdk.sources.declarative.requesters.error_handlers import DefaultErrorHandler
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.streams.call_rate import APIBudget
+from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from learning_connector_kit.timestamps import epoch_millis_to_rfc3339
 
 logger = logging.getLogger("airbyte")
 
@@ -114,17 +120,75 @@ class RequestBudget(APIBudget):
         )
 
 
-@dataclass
-class CompletePagesExtractor(DpathExtractor):
-    """Extracts `elements` and warns when a partition ends before `paging.total` says it should.
+def decoded_body(response: requests.Response) -> Any:
+    """The response's JSON value (decoded with orjson), or None when the body is not JSON."""
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
 
-    Why: the API truncates some result sets (the documented 1000-record limit) without an error;
-    only a comparison of what arrived with `paging.total` on the last page can reveal it.
+
+def decoded_page(response: requests.Response) -> Mapping[str, Any]:
+    """The page's JSON object, or {} when the body is not one."""
+    body = decoded_body(response)
+    return body if isinstance(body, dict) else {}
+
+
+@dataclass
+class JsonBodyErrorHandler(DefaultErrorHandler):
+    """The manifest's response filters, then: a response whose body is empty or not JSON is retried.
+
+    Why: a body cut off on the way (or a proxy's HTML page) parses as nothing and, read as a page, would
+    end the partition early without a word; a response filter's predicate could tell only by decoding
+    every page a second time with the stdlib json.
     """
 
+    not_json_message: str = ""
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        super().__post_init__(parameters)
+        # Statuses a configured filter decides on come first, as they would in the filter list.
+        self._filtered_statuses = {
+            code for response_filter in self.response_filters or [] for code in response_filter.http_codes or ()
+        }
+
+    def interpret_response(
+        self, response_or_exception: Optional[Union[requests.Response, Exception]]
+    ) -> ErrorResolution:
+        if (
+            isinstance(response_or_exception, requests.Response)
+            and response_or_exception.status_code not in self._filtered_statuses
+            and not decoded_body(response_or_exception)
+        ):
+            default_resolution = DEFAULT_ERROR_MAPPING.get(response_or_exception.status_code)
+            return ErrorResolution(
+                response_action=ResponseAction.RETRY,
+                failure_type=default_resolution.failure_type if default_resolution else FailureType.system_error,
+                error_message=self.not_json_message,
+            )
+        return super().interpret_response(response_or_exception)
+
+
+@dataclass
+class CompletePagesExtractor(RecordExtractor):
+    """Extracts the list at `field_path` and warns when a partition ends before `paging.total` says it should.
+
+    Why: the API truncates some result sets (the documented 1000-record limit) without an error;
+    only a comparison of what arrived with `paging.total` on the last page can reveal it. The page is
+    decoded once and read by key: the CDK's DpathExtractor walks every node of the page to find one key.
+    """
+
+    field_path: List[str]
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        records = list(super().extract_records(response))
-        paging = self._body(response).get("paging") or {}
+        body = decoded_page(response)
+        records: Any = body
+        for key in self.field_path:
+            records = records.get(key) if isinstance(records, dict) else None
+        records = records if isinstance(records, list) else []
+        paging = body.get("paging") or {}
         has_next = any(link.get("rel") == "next" for link in paging.get("links") or [])
         total, start = paging.get("total"), paging.get("start") or 0
         # An empty page ends the partition too (the paginator's guard against endless links).
@@ -136,14 +200,6 @@ class CompletePagesExtractor(DpathExtractor):
                 f"{total - start - len(records)} records were not delivered by the API."
             )
         return records
-
-    @staticmethod
-    def _body(response: requests.Response) -> Mapping[str, Any]:
-        try:
-            body = response.json()
-        except ValueError:
-            return {}
-        return body if isinstance(body, dict) else {}
 
 
 @dataclass
@@ -157,11 +213,8 @@ class ContentHierarchyExtractor(RecordExtractor):
     config: Config
     parameters: InitVar[Mapping[str, Any]]
 
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._elements = DpathExtractor(field_path=["elements"], config=self.config, parameters=parameters)
-
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
-        for asset in self._elements.extract_records(response):
+        for asset in decoded_page(response).get("elements") or []:
             yield from self._edges(asset, root_urn=asset.get("urn"), depth=1)
 
     def _edges(self, parent: Mapping[str, Any], root_urn: Optional[str], depth: int) -> Iterable[Mapping[str, Any]]:
@@ -178,6 +231,53 @@ class ContentHierarchyExtractor(RecordExtractor):
                 "depth": depth,
             }
             yield from self._edges(child, root_urn, depth + 1)
+
+
+@dataclass
+class CatalogAssetFields(RecordTransformation):
+    """Adds `last_updated_at` (the cursor: `details.lastUpdatedAt` in RFC 3339 with fixed-width
+    milliseconds, "" when the asset has none) and `source_locale` (the partition's locale).
+
+    Why: the same as two AddFields, without rendering two Jinja templates per record, which cost
+    about a seventh of the catalog read's CPU.
+    """
+
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        pass
+
+    def transform(
+        self,
+        record: MutableMapping[str, Any],
+        config: Optional[Config] = None,
+        stream_state: Optional[StreamState] = None,
+        stream_slice: Optional[StreamSlice] = None,
+    ) -> None:
+        updated_at = (record.get("details") or {}).get("lastUpdatedAt")
+        record["last_updated_at"] = "" if updated_at is None else epoch_millis_to_rfc3339(updated_at, fixed_width=True)
+        record["source_locale"] = stream_slice.partition["locale"] if stream_slice is not None else None
+
+
+@dataclass
+class UpdatedAfterIntervalStart(RecordFilter):
+    """Keeps the assets whose `last_updated_at` is after the slice's `start_time` (both in the cursor's
+    fixed-width format, so they compare as strings); an asset without one ("") is never after it.
+
+    Why: the same test as the RecordFilter condition of `learning_assets_changed`, without rendering a
+    Jinja template per record (a tenth of a full catalog read's CPU). That branch keeps the condition:
+    the CDK's client-side incremental filter takes only a condition.
+    """
+
+    def filter_records(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        stream_state: StreamState,
+        stream_slice: Optional[StreamSlice] = None,
+        next_page_token: Optional[Mapping[str, Any]] = None,
+    ) -> Iterable[Mapping[str, Any]]:
+        start_time = stream_slice["start_time"]
+        return (record for record in records if record["last_updated_at"] > start_time)
 
 
 def activity_column(activity: Mapping[str, Any], in_content_grain: bool) -> str:
