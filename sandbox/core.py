@@ -155,8 +155,10 @@ class Faults:
     throttle_every: int = 0  # every Nth request starts a burst of 429s ...
     throttle_burst: int = 0  # ... this many long
     throttle_retry_after: Optional[float] = None  # send Retry-After with them (None: no header)
+    throttle_max_bursts: int = 0  # bursts stop after this many (0: no cap)
     revoke_tokens_after: int = 0  # revoke every token once this many API requests were served
     reject_token_minting: bool = False  # the token endpoint refuses every client
+    reject_minting_after_revocation: bool = False  # ... from the moment `revoke_tokens_after` revokes
     # Bad data from the API: `mutate_body(request, payload) -> payload` rewrites the decoded JSON of
     # every 200 answer on a faulted path (Python callers only; the emulated APIs stay faithful).
     mutate_body: Optional[Callable[[Request, Any], Any]] = None
@@ -255,6 +257,7 @@ class Sandbox:
         self._rng_lock = threading.Lock()
         self._served = 0
         self._random_faults = 0
+        self._bursts = 0
         self._burst_left = 0
         self._tokens_revoked = False
         self._server = _Server((host, port), _Handler)
@@ -295,6 +298,7 @@ class Sandbox:
             self._rng = random.Random(self.faults.seed)
             self._served = 0
             self._random_faults = 0
+            self._bursts = 0
             self._burst_left = 0
             self._tokens_revoked = False
         for app in self.apps:
@@ -325,6 +329,13 @@ class Sandbox:
             self._log(app, request, 0, 0, fault)
             self._reset(handler)
             return
+        if fault == "stall":
+            # Logged when the stall starts, and its late answer not at all: a client that gave up
+            # and asked again must not find the first request answered in the log.
+            self._log(app, request, 0, 0, fault)
+            time.sleep(self.faults.stall_seconds)
+            self._send(handler, app.handle(request))
+            return
         if response is None:
             response = app.handle(request)
             if self.faults.mutate_body is not None and response.status == 200 and self._faults_apply_to(request):
@@ -345,8 +356,12 @@ class Sandbox:
                 self._tokens_revoked = True
                 for each in self.apps:
                     each.revoke_tokens()
-            if faults.throttle_every and self._burst_left == 0 and self._served % faults.throttle_every == 0:
+                    if faults.reject_minting_after_revocation and hasattr(each, "tokens"):
+                        each.tokens.reject_minting = True
+            bursts_allowed = not faults.throttle_max_bursts or self._bursts < faults.throttle_max_bursts
+            if faults.throttle_every and self._burst_left == 0 and self._served % faults.throttle_every == 0 and bursts_allowed:
                 self._burst_left = faults.throttle_burst
+                self._bursts += 1
             if self._burst_left > 0:
                 self._burst_left -= 1
                 return "throttle", app.throttle_response(faults.throttle_retry_after)
@@ -388,15 +403,12 @@ class Sandbox:
         if name == "html_502":
             page = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
             return Response(502, page, {"Content-Type": "text/html"})
-        if name == "stall":
-            time.sleep(self.faults.stall_seconds)
-            return None
         if name == "truncate":
             real = app.handle(request)
             if real.status != 200:
                 return real
             return Response(200, real.body[: max(1, len(real.body) // 2)], real.headers)
-        return None  # reset: handled by the caller
+        return None  # reset and stall: handled by the caller
 
     def _control(self, request: Request) -> Response:
         route = request.path[len("/_sandbox/"):].strip("/")

@@ -2,8 +2,8 @@
 
 A rule looks at the whole config and returns one message or None when the config is fine. The
 builders below make the rules both connectors need; fields are dotted paths into nested objects
-(`credentials.client_secret`). A rule says nothing about an absent field, except `required`: the
-spec decides what is mandatory and the defaults apply to what is left out.
+(`credentials.client_secret`). A rule says nothing about an absent field: the spec decides what is
+mandatory and the defaults apply to what is left out.
 
 `validate_config` runs a connector's rules and then its spec's JSON schema, whose own messages
 (jsonschema's "'x' is not one of [...]") name no field: `spec_problems` rewrites them.
@@ -32,10 +32,6 @@ _ABSENT = object()
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _RFC3339_EXAMPLE = "2024-01-31T00:00:00Z"
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
-
-
-def config_problems(rules: Sequence[ConfigRule], config: Mapping[str, Any]) -> list[str]:
-    return [message for rule in rules if (message := rule(config))]
 
 
 def field_value(config: Mapping[str, Any], field: str) -> Any:
@@ -80,19 +76,6 @@ def field_rule(field: str, check: ValueCheck) -> ConfigRule:
     return rule
 
 
-def required(field: str, what_to_do: str) -> ConfigRule:
-    """The field must be present and, if text, not blank. For a secret, nothing of the value is shown."""
-
-    def rule(config: Mapping[str, Any]) -> Optional[str]:
-        value = field_value(config, field)
-        if value is _ABSENT or (isinstance(value, str) and not value.strip()):
-            return f"Config field '{field}' is missing or empty: {what_to_do}"
-        return None
-
-    rule.field = field  # type: ignore[attr-defined]
-    return rule
-
-
 def text(field: str) -> ConfigRule:
     """The field, when given, is a non-blank string (its value is never shown: it may be a secret)."""
 
@@ -101,15 +84,6 @@ def text(field: str) -> ConfigRule:
             return f"must be text, not {_describe(value)}: put the value in quotes."
         if not value.strip():
             return "is blank: give a value."
-        return None
-
-    return field_rule(field, check)
-
-
-def boolean(field: str) -> ConfigRule:
-    def check(value: Any) -> Optional[str]:
-        if not isinstance(value, bool):
-            return f"must be true or false, not {_describe(value)}: write true or false without quotes."
         return None
 
     return field_rule(field, check)
@@ -146,18 +120,6 @@ def positive(field: str) -> ConfigRule:
             return f"must be a whole number of 1 or more; got {shown}: write a positive number without quotes, or leave the field out to use the default."
         if number < 1:
             return f"must be 1 or more; got {number}: give a positive number, or leave the field out to use the default."
-        return None
-
-    return field_rule(field, check)
-
-
-def one_of(field: str, allowed: Collection[str]) -> ConfigRule:
-    """One of a fixed set of strings."""
-
-    def check(value: Any) -> Optional[str]:
-        if value not in allowed:
-            shown = repr(value) if isinstance(value, str) else _describe(value)
-            return f"is {shown}, which is not a known value: choose one of {', '.join(allowed)}."
         return None
 
     return field_rule(field, check)
@@ -229,9 +191,10 @@ def https_url(field: str, allow_loopback: bool = True) -> ConfigRule:
             return f"must be an address written as text, not {_describe(value)}: write it like \"https://api.example.com\"."
         try:
             parts = urlsplit(value.strip())
-            host, _port = parts.hostname or "", parts.port  # .port raises ValueError when not a number
+            parts.port  # raises ValueError unless the port is a number from 0 to 65535
         except ValueError:
             return f"is not a valid address: write it like https://api.example.com{note}."
+        host = parts.hostname or ""
         if parts.scheme not in ("http", "https") or not host:
             return f"is not an absolute http(s) address: write it like https://api.example.com{note}."
         if parts.username is not None or parts.password is not None:
@@ -241,17 +204,6 @@ def https_url(field: str, allow_loopback: bool = True) -> ConfigRule:
         return None
 
     return field_rule(field, check)
-
-
-def required_when(field: str, selector: str, value: str, what_to_do: str) -> ConfigRule:
-    """`field` is required when `selector` equals `value` (a oneOf branch of the spec)."""
-    requirement = required(field, what_to_do)
-
-    def rule(config: Mapping[str, Any]) -> Optional[str]:
-        return requirement(config) if field_value(config, selector) == value else None
-
-    rule.field = field  # type: ignore[attr-defined]
-    return rule
 
 
 # -- the spec's JSON schema, with messages that name the field ---------------------------------------
