@@ -174,11 +174,7 @@ STREAM_OF_PATH = {
 
 
 EMPTY_PAGE_CASES = [
-    pytest.param(PROFILES["linkedin_learning"], id="linkedin_learning", marks=pytest.mark.xfail(strict=True, reason=(
-        "source-linkedin-learning stops a partition at an empty page although paging.links still has rel=next "
-        "(it warns INCOMPLETE RESULT, but the next page's records are lost): it should follow rel=next while "
-        "start < paging.total and stop only at a page without a next link"
-    ))),
+    pytest.param(PROFILES["linkedin_learning"], id="linkedin_learning"),
     pytest.param(PROFILES["learnworlds"], id="learnworlds"),
 ]
 

@@ -191,8 +191,8 @@ class CompletePagesExtractor(RecordExtractor):
         paging = body.get("paging") or {}
         has_next = any(link.get("rel") == "next" for link in paging.get("links") or [])
         total, start = paging.get("total"), paging.get("start") or 0
-        # An empty page ends the partition too (the paginator's guard against endless links).
-        is_last_page = not has_next or not records
+        # As the paginator decides: no next link, or an empty page at or past `paging.total`.
+        is_last_page = not has_next or (not records and start >= (total if isinstance(total, int) else 0))
         if is_last_page and isinstance(total, int) and start + len(records) < total:
             logger.warning(
                 f"INCOMPLETE RESULT: {response.request.method} {response.request.path_url} reports "

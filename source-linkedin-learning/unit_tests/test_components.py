@@ -133,17 +133,22 @@ def test_extractor_warns_when_the_last_page_ends_before_the_total(caplog: pytest
     assert "paging.total=1003" in caplog.text and "3 records were not delivered" in caplog.text
 
 
-def test_extractor_warns_when_an_empty_page_still_links_onwards(caplog: pytest.LogCaptureFixture) -> None:
+def test_extractor_warns_when_the_last_page_ends_before_the_total(caplog: pytest.LogCaptureFixture) -> None:
+    elements = [{"urn": f"urn:li:lyndaCourse:{n}"} for n in range(3)]
     with caplog.at_level(logging.WARNING, logger="airbyte"):
-        assert list(extractor().extract_records(response(200, page([], total=500, start=200, next_link=True)))) == []
+        assert len(list(extractor().extract_records(response(200, page(elements, total=500, start=200, next_link=False))))) == 3
     assert "paging.total=500" in caplog.text
 
 
-@pytest.mark.parametrize("total, start, next_link", [(1000, 997, False), (5000, 997, True)])
+# An empty page that still links onwards before the total is not the end: the paginator goes on.
+@pytest.mark.parametrize("elements, total, start, next_link", [
+    ([{"urn": "urn:li:lyndaCourse:1"}] * 3, 1000, 997, False),
+    ([{"urn": "urn:li:lyndaCourse:1"}] * 3, 5000, 997, True),
+    ([], 500, 200, True),
+])
 def test_extractor_is_quiet_when_the_partition_is_complete_or_continues(
-    caplog: pytest.LogCaptureFixture, total: int, start: int, next_link: bool
+    caplog: pytest.LogCaptureFixture, elements: list, total: int, start: int, next_link: bool
 ) -> None:
-    elements = [{"urn": f"urn:li:lyndaCourse:{n}"} for n in range(3)]
     with caplog.at_level(logging.WARNING, logger="airbyte"):
         list(extractor().extract_records(response(200, page(elements, total, start, next_link))))
     assert "INCOMPLETE" not in caplog.text
