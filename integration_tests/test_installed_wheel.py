@@ -7,6 +7,7 @@ manifests and schemas ship as package data and nothing is read from the checkout
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -38,6 +39,9 @@ READ_STREAM = {
 BEFORE_ANY_RECORD = "2020-01-01T00:00:00Z"
 # Nothing from the checkout or the test run may reach the installed connectors' imports.
 ISOLATED_ENV = {"PYTHONPATH": "", "PYTHONSAFEPATH": "1"}
+# pip must not see the checkout (`python3 tasks.py` puts it on PYTHONPATH): its build metadata there
+# would read as "already installed" and the wheel would not be installed at all.
+WITHOUT_SOURCE_TREE = {**os.environ, **ISOLATED_ENV}
 
 
 @dataclass
@@ -78,7 +82,7 @@ def installation(tmp_path_factory) -> Installation:
     # No build isolation: setuptools comes from the test environment, so this works offline.
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "--wheel-dir", str(work / "dist"), "."],
-        cwd=context, check=True, capture_output=True, text=True,
+        cwd=context, check=True, capture_output=True, text=True, env=WITHOUT_SOURCE_TREE,
     )
     (wheel,) = (work / "dist").glob("*.whl")
 
@@ -95,7 +99,7 @@ def installation(tmp_path_factory) -> Installation:
     (fresh_site_packages / "dependencies-from-test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)],
-        check=True, capture_output=True, text=True,
+        check=True, capture_output=True, text=True, env=WITHOUT_SOURCE_TREE,
     )
     outside = work / "elsewhere"
     outside.mkdir()
