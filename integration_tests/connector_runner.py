@@ -100,6 +100,19 @@ class ConnectorRun:
         return self.stdout + self.stderr
 
 
+def command_arguments(
+    folder: Path, command: str, config: Any = None, catalog: Any = None, state: Any = None, extra_args: Iterable[str] = ()
+) -> list[str]:
+    """`<command> --config ... [--catalog ...] [--state ...]`, the files written into `folder`."""
+    args = [command]
+    for flag, content in (("--config", config), ("--catalog", catalog), ("--state", state)):
+        if content is not None:
+            path = folder / f"{flag[2:]}.json"
+            path.write_text(json.dumps(content))
+            args += [flag, str(path)]
+    return args + list(extra_args)
+
+
 def run_connector(
     connector: str,
     command: str,
@@ -115,13 +128,7 @@ def run_connector(
     """`source-x <command> --config ... [--catalog ...] [--state ...]` in a subprocess
     (by default the console script beside the running interpreter; `executable` names another install)."""
     with tempfile.TemporaryDirectory() as folder:
-        args = [executable or connector_executable(connector), command]
-        for flag, content in (("--config", config), ("--catalog", catalog), ("--state", state)):
-            if content is not None:
-                path = Path(folder) / f"{flag[2:]}.json"
-                path.write_text(json.dumps(content))
-                args += [flag, str(path)]
-        args += list(extra_args)
+        args = [executable or connector_executable(connector), *command_arguments(Path(folder), command, config, catalog, state, extra_args)]
         completed = subprocess.run(
             args, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd
         )

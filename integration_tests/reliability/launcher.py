@@ -19,7 +19,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
-from integration_tests.connector_runner import CONNECTORS, ConnectorRun, parse_messages
+from integration_tests.connector_runner import CONNECTORS, ConnectorRun, command_arguments, parse_messages
 
 _SERVER_CODE = """
 import sys
@@ -96,13 +96,7 @@ class Launcher:
         timeout: int = 300,
     ) -> ConnectorRun:
         with tempfile.TemporaryDirectory() as folder:
-            args = [command]
-            for flag, content in (("--config", config), ("--catalog", catalog), ("--state", state)):
-                if content is not None:
-                    path = Path(folder) / f"{flag[2:]}.json"
-                    path.write_text(json.dumps(content))
-                    args += [flag, str(path)]
-            args += list(extra_args)
+            args = command_arguments(Path(folder), command, config, catalog, state, extra_args)
             stdout, stderr = Path(folder) / "stdout", Path(folder) / "stderr"
             request = {"script": CONNECTORS[connector], "args": args, "stdout": str(stdout), "stderr": str(stderr), "env": dict(env or {}), "timeout": timeout}
             with self._lock:
