@@ -130,6 +130,11 @@ class SlidingWindowLimiter:
             self._times.append(now)
             return True
 
+    def seconds_until_empty(self) -> float:
+        """Until every request counted so far has left the window (a new client then has it all)."""
+        with self._lock:
+            return max(0.0, self._times[-1] + self.window_seconds - time.monotonic()) if self._times else 0.0
+
     def seconds_until_free(self) -> float:
         with self._lock:
             if len(self._times) < self.limit:
