@@ -244,9 +244,6 @@ class CatalogAssetFields(RecordTransformation):
 
     parameters: InitVar[Mapping[str, Any]]
 
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        pass
-
     def transform(
         self,
         record: MutableMapping[str, Any],
@@ -306,9 +303,6 @@ class ActivityReportFields(RecordTransformation):
     """
 
     parameters: InitVar[Mapping[str, Any]]
-
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        pass
 
     def transform(
         self,
