@@ -27,7 +27,10 @@ RUN case "${CONNECTOR}" in \
     esac
 WORKDIR /airbyte/integration_code
 COPY --from=builder /wheels /tmp/wheels
-RUN pip install --no-cache-dir /tmp/wheels/*.whl && rm -rf /tmp/wheels \
+# The dependencies at the versions the tests ran with; the wheel then adds none of its own.
+COPY requirements.lock /tmp/requirements.lock
+RUN pip install --no-cache-dir -r /tmp/requirements.lock \
+    && pip install --no-cache-dir --no-deps /tmp/wheels/*.whl && rm -rf /tmp/wheels /tmp/requirements.lock \
     && printf '#!/bin/sh\nexec %s "$@"\n' "${CONNECTOR}" > /airbyte/entrypoint.sh \
     && chmod 755 /airbyte/entrypoint.sh \
     && "${CONNECTOR}" spec > /dev/null

@@ -93,8 +93,8 @@ def installation(tmp_path_factory) -> Installation:
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True, capture_output=True, text=True,
     ).stdout.strip())
-    # Dependencies (airbyte-cdk and the rest, ~300 MB) come from the test environment as a plain
-    # path entry: Python does not run the .pth files of such a path, so the editable install of
+    # Dependencies (airbyte-cdk and the rest, ~300 MB, installed from the locks) come from the test
+    # environment as a plain path entry: Python does not run the .pth files of such a path, so the editable install of
     # this checkout stays invisible and only the wheel provides the connector packages.
     (fresh_site_packages / "dependencies-from-test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run(
@@ -114,6 +114,17 @@ def test_wheel_ships_manifests_and_every_schema(installation):
     assert schema_files, "the checkout has no schemas/<folder>/<name>.json files"
     missing = [name for name in schema_files if f"learning_schemas/{name}" not in names]
     assert not missing, f"schemas missing from the wheel: {missing}"
+
+
+def test_the_installation_runs_on_the_locked_dependencies(installation):
+    """The dependencies it sees are exactly requirements.lock's pins, which the Dockerfile installs."""
+    assert "requirements.lock" in (REPOSITORY / "Dockerfile").read_text()
+    # Offline, without dependencies: pip would have something to install only for a pin the environment lacks.
+    check = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--no-deps", "-r", str(REPOSITORY / "requirements.lock")],
+        capture_output=True, text=True, env=WITHOUT_SOURCE_TREE,
+    )
+    assert check.returncode == 0 and "Would install" not in check.stdout, check.stdout + check.stderr
 
 
 def test_packages_are_imported_from_the_installation_only(installation):

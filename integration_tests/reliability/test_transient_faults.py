@@ -81,6 +81,7 @@ def assert_survived(profile, scenario: Scenario, clean, sandbox, run) -> None:
     if scenario.repeated_fault:
         faulted_requests = [(e.path, sorted(e.query.items())) for e in sandbox.log.entries() if e.fault == scenario.repeated_fault]
         answered = [(e.path, sorted(e.query.items())) for e in sandbox.log.entries() if not e.fault and e.status == 200]
+        assert faulted_requests, f"no request met a {scenario.repeated_fault}: the scenario proves nothing"
         assert all(request in answered for request in faulted_requests), f"a {scenario.repeated_fault} request was never asked again: {faulted_requests}"
 
 

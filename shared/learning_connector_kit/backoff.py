@@ -1,9 +1,10 @@
 """The one backoff policy for 429 and 5xx responses of both APIs.
 
-The CDK's `WaitTimeFromHeader` reads only numeric `Retry-After` values and its exponential
-strategy has no jitter or ceiling; concurrent workers that back off in lock-step hit the
-server together again, so this strategy adds full jitter and a cap, and understands both
-`Retry-After` forms (seconds and HTTP-date).
+The CDK's `WaitTimeFromHeader` reads only numeric `Retry-After` values, and its exponential
+strategy has no ceiling and at most a fixed jitter range added on top of each wait
+(`jitter_range_in_seconds`), so workers that back off together stay close; this strategy draws
+each wait from the whole interval (full jitter), caps it, and understands both `Retry-After`
+forms (seconds and HTTP-date).
 """
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ import ipaddress
 import json
 import re
 from datetime import datetime, timezone
-from typing import Any, Callable, Collection, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 from urllib.parse import urlsplit
 
 from jsonschema import Draft7Validator
@@ -108,48 +108,6 @@ def int_range(field: str, lo: int, hi: int) -> ConfigRule:
         return None
 
     return field_rule(field, check)
-
-
-def positive(field: str) -> ConfigRule:
-    """A whole number of 1 or more (budgets, worker counts)."""
-
-    def check(value: Any) -> Optional[str]:
-        number = _whole_number(value)
-        if number is None:
-            shown = repr(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else _describe(value)
-            return f"must be a whole number of 1 or more; got {shown}: write a positive number without quotes, or leave the field out to use the default."
-        if number < 1:
-            return f"must be 1 or more; got {number}: give a positive number, or leave the field out to use the default."
-        return None
-
-    return field_rule(field, check)
-
-
-def _list_check(allowed: Collection[str], kind: str, example: str) -> ValueCheck:
-    def check(value: Any) -> Optional[str]:
-        if not isinstance(value, (list, tuple)):
-            return f"must be a list of {kind}s like [\"{example}\"], not {_describe(value)}."
-        if not value:
-            return f"is an empty list: give at least one {kind}, or leave the field out to use the default."
-        unknown = [item for item in value if item not in allowed]
-        if unknown:
-            shown = ", ".join(repr(item) if isinstance(item, str) else _describe(item) for item in unknown)
-            return f"has {shown}, which {'is' if len(unknown) == 1 else 'are'} not a supported {kind}: choose from {', '.join(allowed)}."
-        if len(set(value)) != len(value):
-            return f"names the same {kind} twice: list each {kind} once."
-        return None
-
-    return check
-
-
-def subset_of(field: str, allowed: Collection[str], kind: str = "value") -> ConfigRule:
-    """A non-empty list, without repeats, of values from a fixed set."""
-    return field_rule(field, _list_check(allowed, kind, next(iter(allowed))))
-
-
-def locale_list(field: str, allowed: Collection[str]) -> ConfigRule:
-    """A non-empty list of locales written language_COUNTRY (`en_US`), each one the API supports."""
-    return field_rule(field, _list_check(allowed, "locale", "en_US"))
 
 
 def rfc3339_not_future(field: str, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> ConfigRule:

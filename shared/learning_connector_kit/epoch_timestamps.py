@@ -1,13 +1,13 @@
-"""Record transformation: epoch-number timestamps become RFC 3339 strings, driven by the stream's schema.
+"""Record transformation: unix-seconds timestamps become RFC 3339 strings, driven by the stream's schema.
 
-Both APIs send instants as numbers (LearnWorlds: unix seconds, often fractional; LinkedIn Learning:
-unix milliseconds). A stream's schema marks every such field with `"format": "date-time"`, so the
-schema stays the one place that says which fields are timestamps: this transformation converts
-exactly the numeric values found at those places, however deeply nested (objects and arrays).
+LearnWorlds sends instants as unix seconds, often fractional. A stream's schema marks every such field
+with `"format": "date-time"`, so the schema stays the one place that says which fields are timestamps:
+this transformation converts exactly the numeric values found at those places, however deeply nested
+(objects and arrays). (LinkedIn Learning's milliseconds are converted by its own components.)
 
 Manifest:
     {type: CustomTransformation, class_name: learning_connector_kit.epoch_timestamps.EpochTimestampsToRfc3339,
-     connector: learnworlds, unit: seconds}
+     connector: learnworlds}
 The stream name comes from `$parameters.name` unless `stream` is given.
 """
 from __future__ import annotations
@@ -19,12 +19,8 @@ from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
 from learning_connector_kit.schemas import load_stream_schema
-from learning_connector_kit.timestamps import epoch_millis_to_rfc3339, epoch_seconds_to_rfc3339
+from learning_connector_kit.timestamps import epoch_seconds_to_rfc3339
 
-CONVERTERS: Mapping[str, Callable[[Any], Optional[str]]] = {
-    "seconds": epoch_seconds_to_rfc3339,
-    "milliseconds": epoch_millis_to_rfc3339,
-}
 
 
 def _is_epoch_number(value: Any) -> bool:
@@ -55,15 +51,12 @@ class EpochTimestampsToRfc3339(RecordTransformation):
     parameters: InitVar[Mapping[str, Any]]
     connector: str = ""
     stream: str = ""
-    unit: str = "seconds"
     _schema: Mapping[str, Any] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         name = self.stream or parameters.get("name", "")
         if not self.connector or not name:
             raise ValueError("EpochTimestampsToRfc3339 needs `connector` and a stream name")
-        if self.unit not in CONVERTERS:
-            raise ValueError(f"EpochTimestampsToRfc3339: unit must be one of {sorted(CONVERTERS)}, not {self.unit!r}")
         self._schema = load_stream_schema(self.connector, name)
 
     def transform(
@@ -73,4 +66,4 @@ class EpochTimestampsToRfc3339(RecordTransformation):
         stream_state: Optional[StreamState] = None,
         stream_slice: Optional[StreamSlice] = None,
     ) -> None:
-        convert_timestamps(record, self._schema, CONVERTERS[self.unit])
+        convert_timestamps(record, self._schema, epoch_seconds_to_rfc3339)

@@ -5,16 +5,16 @@ module reads them to time each stream, and counts the HTTP requests each stream 
 """
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
+from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from airbyte_cdk.models import AirbyteMessage, AirbyteStreamStatus, TraceType, Type
-from airbyte_cdk.sources.streams.http.http_client import HttpClient
+
+from learning_connector_kit.cdk_internals import on_every_http_attempt
 
 _FINAL_STATUSES = {AirbyteStreamStatus.COMPLETE, AirbyteStreamStatus.INCOMPLETE}
 
@@ -36,28 +36,11 @@ class RequestCounter:
 
 
 REQUESTS_BY_STREAM = RequestCounter()
-_install_lock = threading.Lock()
 
 
 def count_requests_per_stream() -> None:
-    """Count every HTTP attempt (retries included) that the CDK sends, under its stream's name.
-
-    The CDK has no per-request hook that knows the stream; `HttpClient._send` is the one place
-    every attempt passes and the client carries its stream's name, so it is wrapped once per
-    process. Token requests of authenticators do not pass there and are not counted.
-    """
-    with _install_lock:
-        original: Callable[..., Any] = HttpClient._send
-        if getattr(original, "_counts_requests", False):
-            return
-
-        @functools.wraps(original)
-        def counted_send(client: HttpClient, *args: Any, **kwargs: Any) -> Any:
-            REQUESTS_BY_STREAM.add(client.name)
-            return original(client, *args, **kwargs)
-
-        counted_send._counts_requests = True  # type: ignore[attr-defined]
-        HttpClient._send = counted_send  # type: ignore[method-assign]
+    """Count every HTTP attempt (retries included) that the CDK sends, under its stream's name."""
+    on_every_http_attempt(REQUESTS_BY_STREAM.add)
 
 
 @dataclass

@@ -1,10 +1,8 @@
 from datetime import datetime, timezone
 
-import pytest
-
 from learning_connector_kit import epoch_timestamps
 from learning_connector_kit.epoch_timestamps import EpochTimestampsToRfc3339, convert_timestamps
-from learning_connector_kit.timestamps import epoch_millis_to_rfc3339, epoch_seconds_to_rfc3339
+from learning_connector_kit.timestamps import epoch_seconds_to_rfc3339
 
 TIMESTAMP = {"type": ["null", "string"], "format": "date-time"}
 SCHEMA = {
@@ -44,17 +42,9 @@ def test_values_that_are_not_epoch_numbers_are_left_alone():
     assert record == {"created": "2024-01-01T00:00:00Z", "course": {"modified": True}, "unknown": 1700000000}
 
 
-def test_the_transformation_reads_the_stream_schema_and_the_unit(monkeypatch):
+def test_the_transformation_reads_the_stream_schema(monkeypatch):
     monkeypatch.setattr(epoch_timestamps, "load_stream_schema", lambda connector, stream: {"connector": connector, "stream": stream, **SCHEMA})
-    seconds = EpochTimestampsToRfc3339(parameters={"name": "courses"}, connector="learnworlds")
-    millis = EpochTimestampsToRfc3339(parameters={"name": "reports"}, connector="linkedin_learning", unit="milliseconds")
-    record, reported = {"created": 1700000000}, {"created": 1700000000123}
-    seconds.transform(record)
-    millis.transform(reported)
-    assert record["created"] == epoch_seconds_to_rfc3339(1700000000) == "2023-11-14T22:13:20Z"
-    assert reported["created"] == epoch_millis_to_rfc3339(1700000000123) == "2023-11-14T22:13:20.123Z"
-
-
-def test_a_wrong_unit_is_refused():
-    with pytest.raises(ValueError, match="unit"):
-        EpochTimestampsToRfc3339(parameters={"name": "courses"}, connector="learnworlds", unit="hours")
+    transformation = EpochTimestampsToRfc3339(parameters={"name": "courses"}, connector="learnworlds")
+    record = {"created": 1700000000.25}
+    transformation.transform(record)
+    assert record["created"] == "2023-11-14T22:13:20.250000Z"

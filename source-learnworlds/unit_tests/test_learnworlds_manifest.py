@@ -6,8 +6,12 @@ import logging
 from datetime import timedelta
 
 import pytest
+import requests
 import yaml
 from airbyte_cdk.models import SyncMode
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import HTTPAPIBudget as HTTPAPIBudgetModel
+from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
+from airbyte_cdk.sources.streams.call_rate import CallRateLimitHit
 from airbyte_cdk.test.state_builder import StateBuilder
 from jsonschema import Draft7Validator
 
@@ -212,11 +216,17 @@ MANIFEST = yaml.safe_load(SourceLearnworlds.manifest_path.read_text())
 
 
 def test_the_rate_limit_is_one_shared_moving_window_from_the_config():
-    source = SourceLearnworlds(config={**CONFIG, "requests_per_10_seconds": 12})
-    source.streams(source._config if hasattr(source, "_config") else {**CONFIG, "requests_per_10_seconds": 12})
-    (policy,) = source._constructor._api_budget._policies
-    (rate,) = policy._bucket.rates
-    assert rate.limit == 12 and timedelta(milliseconds=rate.interval) == timedelta(seconds=10.3)
+    config = {**CONFIG, "requests_per_10_seconds": 12}
+    budget = ModelToComponentFactory().create_component(HTTPAPIBudgetModel, MANIFEST["api_budget"], config)
+
+    def call(path: str) -> None:
+        budget.acquire_call(requests.Request("GET", f"{API}/{path}").prepare(), block=False)
+
+    for path in ["courses", "users"] * 6:  # every endpoint draws on the same 12 calls
+        call(path)
+    with pytest.raises(CallRateLimitHit) as refused:
+        call("payments")
+    assert timedelta(seconds=10) < refused.value.time_to_wait <= timedelta(seconds=10.3)
 
 
 def test_fan_out_streams_say_they_cost_one_request_per_parent():

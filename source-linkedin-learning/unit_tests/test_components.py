@@ -125,7 +125,7 @@ def extractor() -> CompletePagesExtractor:
     return CompletePagesExtractor(field_path=["elements"], config={}, parameters={})
 
 
-def test_extractor_warns_when_the_last_page_ends_before_the_total(caplog: pytest.LogCaptureFixture) -> None:
+def test_extractor_warning_counts_the_records_not_delivered(caplog: pytest.LogCaptureFixture) -> None:
     elements = [{"urn": f"urn:li:lyndaCourse:{n}"} for n in range(3)]
     with caplog.at_level(logging.WARNING, logger="airbyte"):
         records = list(extractor().extract_records(response(200, page(elements, total=1003, start=997, next_link=False))))
@@ -133,7 +133,7 @@ def test_extractor_warns_when_the_last_page_ends_before_the_total(caplog: pytest
     assert "paging.total=1003" in caplog.text and "3 records were not delivered" in caplog.text
 
 
-def test_extractor_warns_when_the_last_page_ends_before_the_total(caplog: pytest.LogCaptureFixture) -> None:
+def test_extractor_warns_when_the_last_page_ends_far_before_the_total(caplog: pytest.LogCaptureFixture) -> None:
     elements = [{"urn": f"urn:li:lyndaCourse:{n}"} for n in range(3)]
     with caplog.at_level(logging.WARNING, logger="airbyte"):
         assert len(list(extractor().extract_records(response(200, page(elements, total=500, start=200, next_link=False))))) == 3

@@ -1,15 +1,17 @@
-"""The source class: spec, and the field projection it derives from the configured catalog."""
+"""The source class: spec, and the manifest's field projection lists."""
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
-from airbyte_cdk.models import ConfiguredAirbyteCatalog, ConfiguredAirbyteCatalogSerializer
+import yaml
 
 from source_linkedin_learning import SourceLinkedinLearning
-from source_linkedin_learning.source import projection, projections
 
 URL_FIELDS = ("api_url", "token_url")
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / "linkedin_learning"
 
 
 @pytest.fixture(scope="module")
@@ -52,32 +54,13 @@ def test_url_fields_need_https_except_on_loopback(spec_properties: dict, url: st
         assert bool(re.fullmatch(spec_properties[name]["pattern"], url)) is allowed, (name, url)
 
 
-@pytest.mark.parametrize(
-    "selected, expected",
-    [
-        ({"urn", "title"}, "urn,title,details:(lastUpdatedAt)"),
-        ({"title", "details", "last_updated_at"}, "urn,details,title"),
-        ({"urn", "source_locale"}, "urn,details:(lastUpdatedAt)"),
-        ({"urn", "type", "title", "details", "contents", "last_updated_at", "source_locale"}, None),
-        (set(), None),
-    ],
-)
-def test_learning_assets_projection(selected: set, expected) -> None:
-    assert projection("learning_assets", selected) == expected
-
-
-def test_classification_projection_keeps_the_key() -> None:
-    assert projection("learning_classifications", {"name", "source_locale"}) == "urn,name"
-
-
-def catalog_selecting(stream: str, properties: list[str]) -> ConfiguredAirbyteCatalog:
-    return ConfiguredAirbyteCatalogSerializer.load({"streams": [{
-        "stream": {"name": stream, "json_schema": {"type": "object", "properties": {p: {} for p in properties}},
-                   "supported_sync_modes": ["full_refresh"]},
-        "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]})
-
-
-def test_projections_come_from_the_configured_catalog_only_for_projected_streams() -> None:
-    assert projections(catalog_selecting("learning_assets", ["urn", "title"])) == {"learning_assets": "urn,title,details:(lastUpdatedAt)"}
-    assert projections(catalog_selecting("learning_activity_reports", ["report_key"])) == {}
-    assert projections(None) == {}
+# The manifest's `fields=` lists name every top-level field of the stream's schema that the API returns.
+@pytest.mark.parametrize("stream, added_by_the_connector", [
+    ("learning_assets", {"last_updated_at", "source_locale"}),
+    ("learning_classifications", {"source_locale"}),
+])
+def test_projected_fields_are_the_schemas_fields_the_api_returns(stream: str, added_by_the_connector: set) -> None:
+    fields = yaml.safe_load(SourceLinkedinLearning.manifest_path.read_text())["definitions"][f"{stream}_fields"]
+    schema = json.loads((SCHEMAS / f"{stream}.json").read_text())
+    top_level = {name for name in fields["property_list"] if ":" not in name} | set(fields["always_include_properties"])
+    assert top_level == set(schema["properties"]) - added_by_the_connector

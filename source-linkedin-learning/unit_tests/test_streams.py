@@ -14,6 +14,7 @@ from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.state_builder import StateBuilder
 
+from learning_connector_kit.schemas import load_stream_schema
 from source_linkedin_learning import SourceLinkedinLearning
 
 API = "https://api.test"
@@ -51,8 +52,11 @@ def sync(mock: requests_mock.Mocker, stream: str, config: Optional[dict] = None,
          properties: Optional[list[str]] = None, mode: SyncMode = SyncMode.full_refresh) -> EntrypointOutput:
     config = {**CONFIG, **(config or {})}
     catalog = CatalogBuilder().with_stream(stream, mode).build()
+    # As in a real catalog: the stream's whole schema, or only the selected columns.
+    schema = load_stream_schema("linkedin_learning", stream)
     if properties is not None:
-        catalog.streams[0].stream.json_schema = {"type": "object", "properties": {name: {} for name in properties}}
+        schema = {"type": "object", "properties": {name: {} for name in properties}}
+    catalog.streams[0].stream.json_schema = schema
     states = StateBuilder().with_stream_state(stream, state).build() if state else None
     source = SourceLinkedinLearning(config=config, catalog=catalog, state=states)
     return read(source, config, catalog, states)
@@ -79,7 +83,7 @@ def test_full_catalog_pages_through_next_links_by_type_and_locale(api: requests_
     assert [r.record.data["urn"] for r in output.records] == [f"urn:li:lyndaCourse:{n}" for n in range(101)]
     first, second = api_calls(api, ASSETS)
     assert first == {"q": "localeAndType", "assetType": "COURSE", "sourceLocale.language": "en", "sourceLocale.country": "US",
-                     "includeRetired": "true", "count": "100", "expandDepth": "1"}
+                     "includeRetired": "true", "count": "100", "expandDepth": "1", "fields": "urn,contents,details,title,type"}
     assert second == {**first, "start": "100"}
     record = output.records[0].record.data
     assert record["last_updated_at"] == "2023-11-14T22:13:20.000Z" and record["source_locale"] == "en_US"
@@ -93,6 +97,24 @@ def test_projection_is_sent_on_the_first_page_and_added_back_to_next_links(api: 
     assert [call.get("fields") for call in api_calls(api, ASSETS)] == ["urn,title,details:(lastUpdatedAt)"] * 2
     second_url = [r.url for r in api.request_history if r.url.startswith(ASSETS)][1]
     assert second_url.count("start=") == 1 and second_url.count("q=localeAndType") == 1
+
+
+# `fields=` from the configured catalog: the key always, the cursor's source when `details` is not selected,
+# never the fields the connector adds (`last_updated_at`, `source_locale`).
+@pytest.mark.parametrize("stream, url, selected, expected", [
+    ("learning_assets", ASSETS, ["urn", "title"], "urn,title,details:(lastUpdatedAt)"),
+    ("learning_assets", ASSETS, ["title", "details", "last_updated_at"], "urn,details,title"),
+    ("learning_assets", ASSETS, ["urn", "source_locale"], "urn,details:(lastUpdatedAt)"),
+    ("learning_assets", ASSETS, ["urn", "type", "title", "details", "contents", "last_updated_at", "source_locale"],
+     "urn,contents,details,title,type"),
+    ("learning_classifications", CLASSIFICATIONS, ["name", "source_locale"], "urn,name"),
+])
+def test_projection_requests_the_selected_columns(api: requests_mock.Mocker, stream: str, url: str, selected: list,
+                                                   expected: str) -> None:
+    api.get(url, json=page([]))
+    sync(api, stream, properties=selected)
+    calls = api_calls(api, url)
+    assert calls and {call.get("fields") for call in calls} == {expected}
 
 
 def test_saved_state_switches_to_changed_assets_and_filters_what_is_not_newer(api: requests_mock.Mocker) -> None:
