@@ -131,8 +131,9 @@ def run_main_job(database: Path, fresh: bool, scale: str, started: float) -> Run
         for question in QUESTIONS:
             print_answer(question, answer(connection, question))
     run.seconds = time.monotonic() - started
+    # The connection is kept in a variable: a connection collected before `.show()` is closed.
     print(f"\nDone in {run.seconds:.0f}s. Query the data: {sys.executable} -c \"import duckdb; "
-          f"duckdb.connect('{database}').sql('SHOW ALL TABLES').show()\"")
+          f"connection = duckdb.connect('{database}'); connection.sql('SHOW ALL TABLES').show()\"")
     if run.number == 1:
         print("Run the job again to see an incremental sync; --fresh starts over.")
     return run
