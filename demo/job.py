@@ -20,7 +20,7 @@ from typing import Iterator
 import duckdb
 
 from demo.loading import LEARNWORLDS, LINKEDIN_LEARNING, Connector, Load, load
-from demo.progress import heartbeat, requests_answered
+from demo.progress import heartbeat, requests_answered, tidy_pyairbyte_output
 from demo.questions import QUESTIONS, answer
 from demo.report import print_answer, print_loads
 from sandbox import Sandbox, make_sandbox, sandbox_config
@@ -152,7 +152,7 @@ def run_main_job(database: Path, fresh: bool, scale: str, started: float) -> Run
             for connector, streams in STREAMS.items():
                 print(f"\n{connector.label}: {len(streams)} streams ({', '.join(streams)})", flush=True)
                 config = sandbox_config(connector.name, sandbox.url, **CONFIG_OVERRIDES.get(connector, {}))
-                with heartbeat(sandbox, connector.name, connector.label):
+                with heartbeat(sandbox, connector.name, connector.label), tidy_pyairbyte_output():
                     result = load(connector, config, streams, database, Path(scratch))
                 answered, throttled = requests_answered(sandbox, connector.name)
                 print(f"  {connector.label}: {sum(result.records_read.values()):,} records in {result.seconds:.1f}s, "

@@ -121,3 +121,11 @@ def test_a_cursor_in_the_future_is_ignored_with_a_warning_naming_the_stream(sand
     assert sorted(record["id"] for record in run.records_of("payments")) == sorted(payment["id"] for payment in payments)
     warnings = [log["message"] for log in run.logs if log["level"] == "WARN" and "in the future" in log["message"]]
     assert len(warnings) == 1 and "'payments'" in warnings[0] and "2999-01-01" in warnings[0], warnings
+
+
+def test_a_read_does_not_log_the_cdk_memory_monitor_settings(sandbox):
+    config = sandbox_config("learnworlds", sandbox.url)
+    run = run_connector("learnworlds", "read", config=config, catalog={"streams": []})
+    assert run.exit_code == 0, run.output[-2000:]
+    assert run.logs, "the read logged nothing at all"
+    assert not [log for log in run.logs if "MemoryMonitor" in log["message"]]

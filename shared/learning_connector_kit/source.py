@@ -86,10 +86,21 @@ class ManifestSource(YamlDeclarativeSource):
         yield from summarised(messages, logger)
 
 
+class _WithoutStartupNoise(logging.Filter):
+    """Drops the CDK's memory-monitor settings, logged at INFO on every start: nothing a user can act on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("MemoryMonitor instantiated")
+
+
+_STARTUP_NOISE = _WithoutStartupNoise()
+
+
 def run_source(source_class: type[ManifestSource], args: Optional[List[str]] = None) -> None:
     """`source-x spec|check|discover|read --config ... [--catalog ...] [--state ...]`, and
     `source-x catalog --config ... [--streams a,b]`, which prints a configured catalog."""
     args = list(sys.argv[1:] if args is None else args)
+    logging.getLogger("airbyte").addFilter(_STARTUP_NOISE)  # adding the same filter twice is a no-op
     if args[:1] == ["catalog"]:
         _print_configured_catalog(source_class, args[1:])
         return
