@@ -6,6 +6,7 @@
     python3 tasks.py bench     the benchmarks (not tests): one table of figures, measured side by side
     python3 tasks.py sandbox   the API emulator alone, for trying the connectors by hand
     python3 tasks.py lock      re-pin every dependency (requirements.lock, requirements-dev.lock) from PyPI
+    python3 tasks.py --help    this text
 
 Extra arguments are passed on (for example `python3 tasks.py test -k learnworlds`).
 """
@@ -98,16 +99,34 @@ def lock() -> None:
         print(f"Wrote {lock_file.name}", flush=True)
 
 
+USAGE_ERROR = 2  # the exit code of a command-line usage error, as argparse uses it
+
+
 def main() -> None:
-    if len(sys.argv) == 2 and sys.argv[1] == "lock":
+    name = sys.argv[1] if len(sys.argv) > 1 else None
+    if name in ("-h", "--help", "help"):
+        print(__doc__)
+        return
+    if name == "lock":
         lock()
         return
-    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
-        sys.exit(__doc__)
-    ensure_environment()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=f"{VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
-    command = [str(VENV_PYTHON), *COMMANDS[sys.argv[1]], *sys.argv[2:]]
-    sys.exit(subprocess.run(command, cwd=ROOT, env=env).returncode)
+    if name not in COMMANDS:
+        problem = "No command given." if name is None else f"Unknown command {name!r}."
+        print(f"{problem} Commands: {', '.join([*COMMANDS, 'lock'])}.\n{__doc__}", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
+    try:
+        ensure_environment()
+        env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=f"{VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+        command = subprocess.Popen([str(VENV_PYTHON), *COMMANDS[name], *sys.argv[2:]], cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        sys.exit("Interrupted while setting up .venv; run the command again to finish the installation.")
+    while True:
+        try:
+            code = command.wait()
+            sys.exit(128 - code if code < 0 else code)  # a command ended by signal N: the shell's 128 + N
+        except KeyboardInterrupt:
+            # Ctrl-C reaches the command too (same process group): it cleans up and reports itself.
+            continue
 
 
 if __name__ == "__main__":

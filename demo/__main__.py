@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 DEFAULT_DATABASE = Path("output/learning.duckdb")
+INTERRUPTED = 130  # the shell's exit code for a program stopped by Ctrl-C (128 + SIGINT)
 
 
 def main() -> None:
@@ -26,12 +27,14 @@ def main() -> None:
     database = args.database.resolve()
     # PyAirbyte fixes its log folder when it is imported, so it is set before the job is imported.
     os.environ.setdefault("AIRBYTE_LOGGING_ROOT", str(database.parent / "logs"))
-    from demo.job import run_main_job
-
     try:
+        from demo.job import run_main_job
+
         run_main_job(database, fresh=args.fresh, scale=args.scale, started=started)
     except KeyboardInterrupt:
-        sys.exit("\nInterrupted: the sandbox is stopped; streams loaded so far keep their state in the database.")
+        print("\nInterrupted: sandbox stopped, staging files removed; the run is recorded as interrupted, and streams "
+              "loaded so far keep their state in the database.", file=sys.stderr, flush=True)
+        sys.exit(INTERRUPTED)
 
 
 if __name__ == "__main__":

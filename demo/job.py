@@ -7,17 +7,20 @@ have something new to pick up.
 """
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
 from demo.loading import LEARNWORLDS, LINKEDIN_LEARNING, Connector, Load, load
-from demo.progress import heartbeat, requests_answered
+from demo.progress import heartbeat, requests_answered, tidy_pyairbyte_output
 from demo.questions import QUESTIONS, answer
 from demo.report import print_answer, print_loads
 from sandbox import Sandbox, make_sandbox, sandbox_config
@@ -72,17 +75,26 @@ def simulate_days_since_first_run(sandbox: Sandbox, run_number: int) -> list[str
 
 
 def previous_runs(database: Path) -> int:
+    """The number of the last run, completed (`main_job.loads`) or interrupted (`main_job.interrupted_runs`)."""
     if not database.exists():
         return 0
     with duckdb.connect(str(database), read_only=True) as connection:
-        exists = connection.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main_job' AND table_name = 'loads'"
-        ).fetchone()[0]
-        return connection.execute("SELECT coalesce(max(run), 0) FROM main_job.loads").fetchone()[0] if exists else 0
+        tables = [name for (name,) in connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main_job' AND table_name IN ('loads', 'interrupted_runs')"
+        ).fetchall()]
+        return max([connection.execute(f"SELECT coalesce(max(run), 0) FROM main_job.{name}").fetchone()[0] for name in tables], default=0)
 
 
-def record_run(database: Path, run: Run) -> dict[tuple[str, str], int]:
-    """Store this run's figures; return the records each stream read in the first run."""
+def record_interrupted_run(database: Path, run: Run) -> None:
+    """Mark the run as interrupted: it keeps its number, and never counts as the baseline of later runs."""
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("CREATE SCHEMA IF NOT EXISTS main_job")
+        connection.execute("CREATE TABLE IF NOT EXISTS main_job.interrupted_runs (run INTEGER, started_at TIMESTAMPTZ)")
+        connection.execute("INSERT INTO main_job.interrupted_runs VALUES (?, ?)", (run.number, run.started_at))
+
+
+def record_run(database: Path, run: Run) -> tuple[int, dict[tuple[str, str], int]]:
+    """Store this run's figures; return the first completed run's number and the records each stream read in it."""
     with duckdb.connect(str(database)) as connection:
         connection.execute("CREATE SCHEMA IF NOT EXISTS main_job")
         connection.execute(
@@ -97,8 +109,27 @@ def record_run(database: Path, run: Run) -> dict[tuple[str, str], int]:
                 for stream in result.records_read
             ],
         )
-        first = connection.execute("SELECT connector, stream, records_read FROM main_job.loads WHERE run = 1").fetchall()
-    return {(connector, stream): records for connector, stream, records in first}
+        baseline = connection.execute("SELECT min(run) FROM main_job.loads").fetchone()[0]
+        first = connection.execute("SELECT connector, stream, records_read FROM main_job.loads WHERE run = ?", (baseline,)).fetchall()
+    return baseline, {(connector, stream): records for connector, stream, records in first}
+
+
+@contextmanager
+def temporary_files_in(folder: Path) -> Iterator[None]:
+    """Send every temporary file of the job and of the connectors it starts into `folder`: a connector
+    stopped mid-run (PyAirbyte ends it with SIGTERM) cannot clean up its own."""
+    folder.mkdir(exist_ok=True)
+    saved = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # read TMPDIR again
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved
+        tempfile.tempdir = None
 
 
 def run_main_job(database: Path, fresh: bool, scale: str, started: float) -> Run:
@@ -110,29 +141,36 @@ def run_main_job(database: Path, fresh: bool, scale: str, started: float) -> Run
     run = Run(number=previous_runs(database) + 1, started_at=datetime.now(timezone.utc), loads=[], seconds=0.0)
     print(f"Main job, run {run.number}: both connectors -> {database}")
 
-    # PyAirbyte stages files in `scratch`; leaving the block stops the sandbox and removes them.
-    with tempfile.TemporaryDirectory(prefix="main-job-") as scratch, make_sandbox(scale=scale) as sandbox:
-        print(f"Sandbox ({scale} dataset) serving both APIs at {sandbox.url}")
-        for change in simulate_days_since_first_run(sandbox, run.number):
-            print(f"  since the previous run: {change}")
-        for connector, streams in STREAMS.items():
-            print(f"\n{connector.label}: {len(streams)} streams ({', '.join(streams)})", flush=True)
-            config = sandbox_config(connector.name, sandbox.url, **CONFIG_OVERRIDES.get(connector, {}))
-            with heartbeat(sandbox, connector.name, connector.label):
-                result = load(connector, config, streams, database, Path(scratch))
-            answered, throttled = requests_answered(sandbox, connector.name)
-            print(f"  {connector.label}: {sum(result.records_read.values()):,} records in {result.seconds:.1f}s, "
-                  f"{answered} API requests ({throttled} answered 429)")
-            run.loads.append(result)
+    # PyAirbyte and the connectors stage files in `scratch`; leaving the block, even on Ctrl-C,
+    # stops the sandbox and removes them.
+    try:
+        with tempfile.TemporaryDirectory(prefix="main-job-") as scratch, temporary_files_in(Path(scratch) / "tmp"), \
+                make_sandbox(scale=scale) as sandbox:
+            print(f"Sandbox ({scale} dataset) serving both APIs at {sandbox.url}")
+            for change in simulate_days_since_first_run(sandbox, run.number):
+                print(f"  since the previous run: {change}")
+            for connector, streams in STREAMS.items():
+                print(f"\n{connector.label}: {len(streams)} streams ({', '.join(streams)})", flush=True)
+                config = sandbox_config(connector.name, sandbox.url, **CONFIG_OVERRIDES.get(connector, {}))
+                with heartbeat(sandbox, connector.name, connector.label), tidy_pyairbyte_output():
+                    result = load(connector, config, streams, database, Path(scratch))
+                answered, throttled = requests_answered(sandbox, connector.name)
+                print(f"  {connector.label}: {sum(result.records_read.values()):,} records in {result.seconds:.1f}s, "
+                      f"{answered} API requests ({throttled} answered 429)")
+                run.loads.append(result)
+    except KeyboardInterrupt:
+        record_interrupted_run(database, run)
+        raise
 
-    first_run = record_run(database, run)
-    print_loads(run.number, run.loads, first_run, database)
+    baseline, first_run = record_run(database, run)
+    print_loads(run.number, run.loads, baseline, first_run, database)
     with duckdb.connect(str(database), read_only=True) as connection:
         for question in QUESTIONS:
             print_answer(question, answer(connection, question))
     run.seconds = time.monotonic() - started
+    # The connection is kept in a variable: a connection collected before `.show()` is closed.
     print(f"\nDone in {run.seconds:.0f}s. Query the data: {sys.executable} -c \"import duckdb; "
-          f"duckdb.connect('{database}').sql('SHOW ALL TABLES').show()\"")
+          f"connection = duckdb.connect('{database}'); connection.sql('SHOW ALL TABLES').show()\"")
     if run.number == 1:
         print("Run the job again to see an incremental sync; --fresh starts over.")
     return run

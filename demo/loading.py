@@ -59,6 +59,17 @@ def duckdb_cache(database: Path, connector: Connector, scratch: Path) -> DuckDBC
     return DuckDBCache(db_path=database, schema_name=connector.schema, cache_dir=scratch / connector.schema)
 
 
+def shielded_from_ctrl_c(connector: Connector, folder: Path) -> str:
+    """A launcher of the connector's console script with SIGINT ignored (an ignored signal stays
+    ignored across exec). Ctrl-C then reaches the job alone, which stops the connector through
+    PyAirbyte (SIGTERM) instead of the connector dying mid-message with a traceback of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    launcher = folder / connector.source
+    launcher.write_text(f"#!/bin/sh\ntrap '' INT\nexec '{connector.executable}' \"$@\"\n")
+    launcher.chmod(0o755)
+    return str(launcher)
+
+
 def load(
     connector: Connector,
     config: Mapping[str, Any],
@@ -68,13 +79,17 @@ def load(
     force_full_refresh: bool = False,
 ) -> Load:
     """Read `streams` into `database` (incrementally, from the state saved there, unless forced)."""
-    source = airbyte.get_source(connector.source, config=dict(config), local_executable=connector.executable)
+    source = airbyte.get_source(connector.source, config=dict(config), local_executable=shielded_from_ctrl_c(connector, scratch))
     source.select_streams(list(streams))
     cache = duckdb_cache(database, connector, scratch)
     # PyAirbyte's DuckDB tables hold extraction times as naive UTC timestamps.
     started_at = datetime.now(timezone.utc).replace(tzinfo=None)
     started = time.monotonic()
-    source.read(cache=cache, force_full_refresh=force_full_refresh)
+    try:
+        source.read(cache=cache, force_full_refresh=force_full_refresh)
+    finally:
+        # Closing the cache's connections checkpoints the database, even on Ctrl-C: no `.wal` stays.
+        cache.get_sql_engine().dispose()
     seconds = time.monotonic() - started
     records_read, rows = {}, {}
     with cache.get_sql_engine().connect() as connection:

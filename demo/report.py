@@ -37,20 +37,22 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join([line(headers), line(["-" * width for width in widths]), *(line(row) for row in cells)])
 
 
-def print_loads(run_number: int, loads: Sequence[Load], first_run: Mapping[tuple[str, str], int], database: Path) -> None:
-    headers = ["table", "rows", "read in this run"] + (["read in run 1"] if run_number > 1 else [])
+def print_loads(run_number: int, loads: Sequence[Load], baseline: int, first_run: Mapping[tuple[str, str], int], database: Path) -> None:
+    """`baseline` is the first completed run (interrupted runs never are), `first_run` its records per stream."""
+    compared = run_number > baseline
+    headers = ["table", "rows", "read in this run"] + ([f"read in run {baseline}"] if compared else [])
     rows = []
     for result in loads:
         for stream, records in result.records_read.items():
             row = [f"{result.connector.schema}.{stream}", result.rows[stream], records]
-            if run_number > 1:
+            if compared:
                 row.append(first_run.get((result.connector.name, stream)))
             rows.append(row)
     print(f"\nRows per table in {database} (run {run_number}):")
     print(table(headers, rows))
     read_now = sum(sum(result.records_read.values()) for result in loads)
-    if run_number > 1:
-        print(f"  This run read {read_now:,} records; the first run read {sum(first_run.values()):,}.")
+    if compared:
+        print(f"  This run read {read_now:,} records; run {baseline}, the first complete one, read {sum(first_run.values()):,}.")
 
 
 def print_answer(question: Question, answer: Answer) -> None:

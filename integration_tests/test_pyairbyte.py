@@ -6,6 +6,7 @@ those and little else, and the tables must equal the sandbox's dataset after eac
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -98,3 +99,30 @@ def test_linkedin_learning_loads_twice_and_the_second_load_is_incremental(fresh_
             "SELECT urn, title->>'value' FROM linkedin_learning.learning_assets WHERE urn IN (SELECT unnest(?))", [touched]
         ).fetchall())
     assert titles == {urn: catalog.asset(urn)["title"]["value"] for urn in touched}
+
+
+def test_activity_counts_land_in_duckdb_as_whole_numbers(fresh_sandbox, tmp_path):
+    sandbox = fresh_sandbox(scale="tiny", apps=["linkedin_learning"])
+    database = tmp_path / "learning.duckdb"
+    config = sandbox_config(LINKEDIN_LEARNING.name, sandbox.url, start_date=START_DATE)
+    loaded = load(LINKEDIN_LEARNING, config, ["learning_activity_reports"], database, tmp_path / "scratch")
+    assert loaded.records_read["learning_activity_reports"] > 0
+    with duckdb.connect(str(database), read_only=True) as connection:
+        types = dict(connection.execute(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = 'linkedin_learning' AND table_name = 'learning_activity_reports'"
+        ).fetchall())
+        # The pivoted counts, against the raw activities the API delivered in the same rows.
+        rows = connection.execute("SELECT views, activities FROM linkedin_learning.learning_activity_reports").fetchall()
+    views = [value for value, _ in rows]
+    raw_views = [
+        sum(activity["engagementValue"] for activity in json.loads(activities)
+            if (activity["engagementType"], activity["engagementMetricQualifier"]) == ("VIEWS", "TOTAL")) or None
+        for _, activities in rows
+    ]
+    counts = [name for name in types if name.split("_")[0] in ("views", "completions", "seconds", "marked", "engaged", "days")]
+    assert len(counts) == 34
+    assert {types[name] for name in counts} == {"BIGINT"}, {name: types[name] for name in counts}
+    assert types["progress_percentage"].startswith("DECIMAL")  # a percentage may have a fraction
+    assert views == raw_views and any(views)
+    assert all(isinstance(value, int) for value in views if value is not None)

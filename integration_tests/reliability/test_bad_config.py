@@ -67,6 +67,10 @@ BAD_CONFIGS = [
     linkedin("workers not a number", "num_workers", num_workers="many"),
     linkedin("zero request budget", "max_requests_per_day", max_requests_per_day=0),
     linkedin("partner referer not a URN", "partner_referer", partner_referer="acme"),
+    linkedin("partner referer not ASCII", "partner_referer", partner_referer="urn:li:partner:café"),
+    linkedin("api_url with a query", "api_url", api_url="https://api.linkedin.com/?proxy=1"),
+    linkedin("api_url with a fragment", "api_url", api_url="https://api.linkedin.com#v2"),
+    linkedin("start_date in year 1", "start_date", start_date="0001-01-01T00:00:00Z"),
     learnworlds("missing school_url", "school_url", {"school_url": DROP}),
     learnworlds("school_url over http", "school_url", {"school_url": "http://myschool.learnworlds.com"}),
     learnworlds("school_url without scheme", "school_url", {"school_url": "myschool.learnworlds.com"}),
@@ -86,6 +90,11 @@ BAD_CONFIGS = [
     learnworlds("request rate above the school's", "requests_per_10_seconds", {"requests_per_10_seconds": 31}),
     learnworlds("no workers", "num_workers", {"num_workers": 0}),
     learnworlds("form_ids not a list", "form_ids", {"form_ids": "64f1a2b3"}),
+    learnworlds("form id with a slash", "form_ids", {"form_ids": ["64f1a2b3/responses"]}),
+    learnworlds("form id with a query", "form_ids", {"form_ids": ["64f1a2b3?page=2"]}),
+    learnworlds("form id with a fragment", "form_ids", {"form_ids": ["64f1a2b3#top"]}),
+    learnworlds("access token not ASCII", "credentials.access_token", {"credentials": {"auth_type": "access_token", "access_token": "tökén"}}),
+    learnworlds("start_date in year 1", "start_date", {"start_date": "0001-01-01T00:00:00Z"}),
 ]
 
 

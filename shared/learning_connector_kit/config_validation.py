@@ -76,14 +76,36 @@ def field_rule(field: str, check: ValueCheck) -> ConfigRule:
     return rule
 
 
-def text(field: str) -> ConfigRule:
-    """The field, when given, is a non-blank string (its value is never shown: it may be a secret)."""
+def text(field: str, sent_in_header: bool = False) -> ConfigRule:
+    """The field, when given, is a non-blank string (its value is never shown: it may be a secret).
+
+    A value sent in an HTTP header must be ASCII: HTTP clients encode headers as latin-1 and fail
+    at request time on anything else."""
 
     def check(value: Any) -> Optional[str]:
         if not isinstance(value, str):
             return f"must be text, not {_describe(value)}: put the value in quotes."
         if not value.strip():
             return "is blank: give a value."
+        if sent_in_header and not value.isascii():
+            return "holds characters outside ASCII, which an HTTP header cannot carry: copy the value again, without accented letters or typographic quotes."
+        return None
+
+    return field_rule(field, check)
+
+
+def url_path_segments(field: str) -> ConfigRule:
+    """A list of ids, each sent as one segment of a request path: `/`, `?`, `#` or `%` would change the address."""
+
+    def check(value: Any) -> Optional[str]:
+        if not isinstance(value, (list, tuple)):
+            return f"must be a list of ids like [\"64f1a2b3c4d5e6f7a8b9c0d1\"], not {_describe(value)}."
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                return f"holds {_describe(item) if not isinstance(item, str) else 'a blank id'}: list each id as non-blank text."
+            if any(character in item for character in "/?#%") or not item.isascii() or any(c.isspace() for c in item):
+                return (f"holds {item!r}, which is not a bare id (it has /, ?, #, %, a space or a non-ASCII character): "
+                        "copy only the id from the form's address, not the address itself.")
         return None
 
     return field_rule(field, check)
@@ -110,8 +132,12 @@ def int_range(field: str, lo: int, hi: int) -> ConfigRule:
     return field_rule(field, check)
 
 
+# Cursors and request windows are computed as Unix timestamps; earlier dates overflow them.
+EARLIEST_START = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def rfc3339_not_future(field: str, now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> ConfigRule:
-    """An RFC 3339 date-time with a time zone, not later than now."""
+    """An RFC 3339 date-time with a time zone, from 1970 on and not later than now."""
 
     def check(value: Any) -> Optional[str]:
         if not isinstance(value, str) or not _RFC3339.match(value):
@@ -123,6 +149,8 @@ def rfc3339_not_future(field: str, now: Callable[[], datetime] = lambda: datetim
             return f"is {value!r}, which is not a real date or time: write it like {_RFC3339_EXAMPLE}."
         if moment > now():
             return f"is {value!r}, which is in the future, so nothing could be read: choose a date-time in the past."
+        if moment < EARLIEST_START:
+            return f"is {value!r}, which is before 1970: choose a date-time from {EARLIEST_START:%Y-%m-%dT%H:%M:%SZ} on (no data is older)."
         return None
 
     return field_rule(field, check)
@@ -137,11 +165,12 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def https_url(field: str, allow_loopback: bool = True) -> ConfigRule:
-    """An absolute https:// address; plain http:// only for loopback hosts (local testing), so no
+def https_url(field: str, allow_loopback: bool = True, base: bool = False) -> ConfigRule:
+    """An absolute https:// address; plain http only for loopback hosts (local testing), so no
     config sends credentials in clear text. User info in the address is refused (it would be a
-    credential outside the secret fields)."""
-    loopback_note = " (http:// is accepted only for loopback addresses such as http://127.0.0.1:8080, for local testing)"
+    credential outside the secret fields). A `base` address, to which request paths are joined,
+    has no query or fragment: joining a path drops them."""
+    loopback_note = " (http:// is accepted only for loopback addresses such as http://127.0.0.1:8080, for local testing)"  # ignore-https-check
     note = loopback_note if allow_loopback else ""
 
     def check(value: Any) -> Optional[str]:
@@ -158,7 +187,9 @@ def https_url(field: str, allow_loopback: bool = True) -> ConfigRule:
         if parts.username is not None or parts.password is not None:
             return "must not contain a user name or password: remove them and put credentials in the credential fields."
         if parts.scheme == "http" and not (allow_loopback and _is_loopback(host)):
-            return f"uses http:// for host {host}, which would send credentials in clear text: use https://{note}."
+            return f"uses http:// for host {host}, which would send credentials in clear text: use https://{note}."  # ignore-https-check
+        if base and (parts.query or parts.fragment or value.rstrip().endswith(("?", "#"))):
+            return "has a query (?...) or fragment (#...), which requests would drop: give the base address alone, like https://api.example.com."
         return None
 
     return field_rule(field, check)

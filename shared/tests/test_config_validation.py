@@ -12,6 +12,7 @@ from learning_connector_kit.config_validation import (
     rfc3339_not_future,
     spec_problems,
     text,
+    url_path_segments,
     validate_config,
 )
 
@@ -88,6 +89,47 @@ def test_rfc3339_rejects_malformed_and_future(value, expected):
     problem = rfc3339_not_future("start_date", now=lambda: FIXED_NOW)({"start_date": value})
     assert problem.startswith("Config field 'start_date' ")
     assert expected in problem
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z"])
+def test_rfc3339_rejects_dates_before_1970(value):
+    problem = rfc3339_not_future("start_date", now=lambda: FIXED_NOW)({"start_date": value})
+    assert problem.startswith("Config field 'start_date' ")
+    assert "before 1970" in problem and "1970-01-01T00:00:00Z" in problem
+
+
+def test_rfc3339_accepts_the_first_moment_of_1970():
+    assert rfc3339_not_future("start_date", now=lambda: FIXED_NOW)({"start_date": "1970-01-01T00:00:00Z"}) is None
+
+
+@pytest.mark.parametrize("url", ["https://api.example.com/?proxy=1", "https://api.example.com#v2", "https://api.example.com/base?", "http://127.0.0.1:8080/#x"])
+def test_a_base_address_refuses_a_query_or_fragment(url):
+    problem = https_url("api_url", base=True)({"api_url": url})
+    assert problem.startswith("Config field 'api_url' ") and "query" in problem and "fragment" in problem
+    assert https_url("api_url")({"api_url": url}) is None  # an endpoint (a token URL) may carry a query
+
+
+def test_a_base_address_may_have_a_path():
+    assert https_url("api_url", base=True)({"api_url": "https://proxy.example.com/linkedin/"}) is None
+
+
+def test_text_sent_in_a_header_must_be_ascii_and_is_never_shown():
+    problem = text("credentials.access_token", sent_in_header=True)({"credentials": {"access_token": "secret-tökén"}})
+    assert problem.startswith("Config field 'credentials.access_token' ") and "ASCII" in problem
+    assert "tökén" not in problem
+    assert text("credentials.access_token")({"credentials": {"access_token": "secret-tökén"}}) is None
+    assert text("partner_referer", sent_in_header=True)({"partner_referer": "urn:li:partner:acme"}) is None
+
+
+@pytest.mark.parametrize("ids", [["64f1/responses"], ["64f1?page=2"], ["64f1#top"], ["64f1%2F"], ["64 f1"], ["ok", ""], [7]])
+def test_url_path_segments_refuse_what_would_change_the_address(ids):
+    problem = url_path_segments("form_ids")({"form_ids": ids})
+    assert problem.startswith("Config field 'form_ids' ")
+
+
+def test_url_path_segments_accept_bare_ids():
+    assert url_path_segments("form_ids")({"form_ids": ["64f1a2b3c4d5e6f7a8b9c0d1", "form-2_b"]}) is None
+    assert url_path_segments("form_ids")({"form_ids": []}) is None
 
 
 def test_rfc3339_uses_the_real_clock_by_default():

@@ -1,8 +1,9 @@
 """Config checks beyond the spec's JSON schema (see learning_connector_kit.config_validation).
 
 The spec already bounds the numbers and lists the allowed values; these rules add what a JSON
-schema cannot say: blank credentials, a real and past `start_date`, and override URLs that never
-send the client secret in clear text.
+schema cannot say: blank credentials, a real and past `start_date` from 1970 on, override URLs that
+never send the client secret in clear text (the API's without a query, which requests would drop),
+and a partner identifier an HTTP header can carry.
 """
 from learning_connector_kit.config_validation import ConfigRule, https_url, rfc3339_not_future, text
 
@@ -10,6 +11,7 @@ CONFIG_RULES: tuple[ConfigRule, ...] = (
     text("client_id"),
     text("client_secret"),
     rfc3339_not_future("start_date"),
-    https_url("api_url"),
+    https_url("api_url", base=True),
     https_url("token_url"),
+    text("partner_referer", sent_in_header=True),
 )
