@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ("demo", "test", "bench", "sandbox")
+COMMANDS = ("demo", "test", "bench", "sandbox", "lock")
 
 
 def tasks(*args: str) -> subprocess.CompletedProcess:
