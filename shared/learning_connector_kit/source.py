@@ -22,6 +22,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from learning_connector_kit import scrubbing
 from learning_connector_kit.config_validation import ConfigRule, validate_config
 from learning_connector_kit.observability import summarised
 from learning_connector_kit.schema_checks import reported_schema_mismatches
@@ -82,11 +83,23 @@ class ManifestSource(YamlDeclarativeSource):
 def run_source(source_class: type[ManifestSource], args: Optional[List[str]] = None) -> None:
     """`source-x spec|check|discover|read --config ... [--catalog ...] [--state ...]`."""
     args = list(sys.argv[1:] if args is None else args)
+    with scrubbing.scrubbed_output():
+        try:
+            _run(source_class, args)
+        except Exception:
+            # Reported here, inside the scrubbed output, rather than by the hook at interpreter exit.
+            sys.excepthook(*sys.exc_info())
+            sys.exit(1)
+
+
+def _run(source_class: type[ManifestSource], args: List[str]) -> None:
     command = AirbyteEntrypoint.parse_args(args).command
     config_path = AirbyteEntrypoint.extract_config(args)
     catalog_path = AirbyteEntrypoint.extract_catalog(args)
     state_path = AirbyteEntrypoint.extract_state(args)
     config = source_class.read_config(config_path) if config_path else None
+    if config is not None:
+        scrubbing.add_config_secrets(_connection_specification(source_class.manifest_path), config)
     # Before the source is built: building it interpolates the config (a mistyped `num_workers`
     # would end in a traceback), and the CDK's own spec check names no field.
     problems = source_class.config_problems(config) if config is not None else []

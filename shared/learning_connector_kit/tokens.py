@@ -27,6 +27,8 @@ from airbyte_cdk.sources.streams.http.error_handlers.response_models import Erro
 from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime, ab_datetime_now
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from learning_connector_kit import scrubbing
+
 # The token request's deadlines are those of API calls (connect, then each read of the answer).
 CONNECT_TIMEOUT_SECONDS = 10.0
 READ_TIMEOUT_SECONDS = 60.0
@@ -243,6 +245,7 @@ class ClientCredentialsAuthenticator(DeclarativeOauth2Authenticator):
             if not response.ok:
                 raise self._refusal(response)
             token, lifetime = self._token_from(response)
+            scrubbing.add_secret(token)
             return token, lifetime, form
         raise AssertionError("unreachable: the last body form returns or raises")
 
