@@ -22,7 +22,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from learning_connector_kit import scrubbing
+from learning_connector_kit import fail_fast, scrubbing, tokens
 from learning_connector_kit.config_validation import ConfigRule, validate_config
 from learning_connector_kit.observability import summarised
 from learning_connector_kit.schema_checks import reported_schema_mismatches
@@ -33,10 +33,14 @@ class ManifestSource(YamlDeclarativeSource):
 
     Subclasses set `manifest_path` and may list `config_rules`. Config, catalog and state all go
     to the constructor: the concurrent declarative source ignores the `state` passed to `read()`.
+    `endpoint_fields` (config field -> default address) are the hosts a slow `check` probes, the
+    token field first; `api_field` is blamed when a token was minted but no API answer came.
     """
 
     manifest_path: ClassVar[Path]
     config_rules: ClassVar[Sequence[ConfigRule]] = ()
+    endpoint_fields: ClassVar[Mapping[str, str]] = {}
+    api_field: ClassVar[str] = ""
 
     def __init__(
         self,
@@ -64,7 +68,15 @@ class ManifestSource(YamlDeclarativeSource):
         problems = self.config_problems(config)
         if problems:
             return AirbyteConnectionStatus(status=Status.FAILED, message=" ".join(problems))
-        return super().check(logger, config)
+        token_field = next(iter(self.endpoint_fields), self.api_field)
+        status, failure = fail_fast.within_deadline(
+            lambda: super(ManifestSource, self).check(logger, config),
+            fail_fast.endpoints_of(config, self.endpoint_fields),
+            silent_field=lambda: self.api_field if tokens.any_minted() else token_field,
+        )
+        if failure:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=failure)
+        return status
 
     def read(
         self,

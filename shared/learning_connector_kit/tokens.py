@@ -85,6 +85,12 @@ def forget_tokens() -> None:
         _replacements.clear()
 
 
+def any_minted() -> bool:
+    """Whether this process has minted a token (a silent `check` then blames the API's address)."""
+    with _registry_lock:
+        return any(shared.token is not None for shared in _shared_tokens.values())
+
+
 def rejected_new_token(response: requests.Response) -> Optional[ErrorResolution]:
     """A config error naming the credentials when the API refuses (401) a token minted moments ago to
     replace a rejected one: the credentials mint tokens that do not give access. None otherwise."""

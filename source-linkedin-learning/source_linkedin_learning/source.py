@@ -74,6 +74,8 @@ def projections(catalog: Optional[ConfiguredAirbyteCatalog]) -> dict[str, str]:
 class SourceLinkedinLearning(ManifestSource):
     manifest_path = Path(__file__).resolve().parent / "manifest.yaml"
     config_rules = CONFIG_RULES
+    endpoint_fields = {"token_url": "https://www.linkedin.com/oauth/v2/accessToken", "api_url": "https://api.linkedin.com"}
+    api_field = "api_url"
 
     def __init__(
         self,
