@@ -121,13 +121,15 @@ class LearnWorldsApp:
     """The emulated school: /admin/api/oauth2/access_token and every GET of /admin/api/v2.
 
     Options: `rate_limit=(30, 10.0)` (requests, seconds; None turns the limit off),
-    `token_lifetime_seconds=8000`, `user_count` (users at the "bench" scale, default 600).
+    `token_lifetime_seconds=8000`, `user_count` (users at the "bench" scale, default 600),
+    `json_token_body_only=False` (True: the token endpoint refuses the form with a `data` field, 400).
     """
 
     name = "learnworlds"
 
     def __init__(self, scale: str = "small", seed: int = 7, rate_limit: Optional[tuple[int, float]] = (30, 10.0),
-                 token_lifetime_seconds: float = 8000, user_count: Optional[int] = None) -> None:
+                 token_lifetime_seconds: float = 8000, user_count: Optional[int] = None,
+                 json_token_body_only: bool = False) -> None:
         from sandbox import LEARNWORLDS_CLIENT_ID, LEARNWORLDS_CLIENT_SECRET, LEARNWORLDS_STATIC_TOKEN
 
         self.client_id = LEARNWORLDS_CLIENT_ID
@@ -137,6 +139,8 @@ class LearnWorldsApp:
         self.dataset = LearnWorldsDataset(scale=scale, seed=seed, user_count=user_count)
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
+        # The documents show both bodies; a school may accept only the JSON one.
+        self.json_token_body_only = json_token_body_only
         self.limiter = SlidingWindowLimiter(*rate_limit) if rate_limit else None
         self._routes = self._build_routes()
 
@@ -192,12 +196,14 @@ class LearnWorldsApp:
                       "expires_in": int(lifetime) if float(lifetime).is_integer() else lifetime}
         return Response.json(200, {"tokenData": token_data, "errors": [], "success": True})
 
-    @staticmethod
-    def _token_request_body(request: Request) -> dict:
-        """JSON body, or a form whose `data` field holds the same JSON (the legacy v1 style)."""
+    def _token_request_body(self, request: Request) -> dict:
+        """JSON body, or a form whose `data` field holds the same JSON (the legacy v1 style), unless
+        `json_token_body_only`."""
         content_type = (request.header("Content-Type") or "").lower()
         try:
-            if "application/x-www-form-urlencoded" in content_type:
+            if "application/x-www-form-urlencoded" in content_type and self.json_token_body_only:
+                payload = None
+            elif "application/x-www-form-urlencoded" in content_type:
                 form = parse_qs(request.body.decode(), keep_blank_values=True)
                 payload = json.loads(form["data"][0])
             else:

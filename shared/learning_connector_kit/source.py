@@ -24,7 +24,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from learning_connector_kit import argument_files
+from learning_connector_kit import argument_files, fail_fast, scrubbing, tokens
 from learning_connector_kit.config_validation import ConfigRule, validate_config
 from learning_connector_kit.observability import summarised
 from learning_connector_kit.schema_checks import reported_schema_mismatches
@@ -36,10 +36,14 @@ class ManifestSource(YamlDeclarativeSource):
 
     Subclasses set `manifest_path` and may list `config_rules`. Config, catalog and state all go
     to the constructor: the concurrent declarative source ignores the `state` passed to `read()`.
+    `endpoint_fields` (config field -> default address) are the hosts a slow `check` probes, the
+    token field first; `api_field` is blamed when a token was minted but no API answer came.
     """
 
     manifest_path: ClassVar[Path]
     config_rules: ClassVar[Sequence[ConfigRule]] = ()
+    endpoint_fields: ClassVar[Mapping[str, str]] = {}
+    api_field: ClassVar[str] = ""
 
     def __init__(
         self,
@@ -68,7 +72,15 @@ class ManifestSource(YamlDeclarativeSource):
         problems = self.config_problems(config)
         if problems:
             return AirbyteConnectionStatus(status=Status.FAILED, message=" ".join(problems))
-        return super().check(logger, config)
+        token_field = next(iter(self.endpoint_fields), self.api_field)
+        status, failure = fail_fast.within_deadline(
+            lambda: super(ManifestSource, self).check(logger, config),
+            fail_fast.endpoints_of(config, self.endpoint_fields),
+            silent_field=lambda: self.api_field if tokens.any_minted() else token_field,
+        )
+        if failure:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=failure)
+        return status
 
     def read(
         self,
@@ -101,6 +113,16 @@ def run_source(source_class: type[ManifestSource], args: Optional[List[str]] = N
     `source-x catalog --config ... [--streams a,b]`, which prints a configured catalog."""
     args = list(sys.argv[1:] if args is None else args)
     logging.getLogger("airbyte").addFilter(_STARTUP_NOISE)  # adding the same filter twice is a no-op
+    with scrubbing.scrubbed_output():
+        try:
+            _run(source_class, args)
+        except Exception:
+            # Reported here, inside the scrubbed output, rather than by the hook at interpreter exit.
+            sys.excepthook(*sys.exc_info())
+            sys.exit(1)
+
+
+def _run(source_class: type[ManifestSource], args: List[str]) -> None:
     if args[:1] == ["catalog"]:
         _print_configured_catalog(source_class, args[1:])
         return
@@ -115,6 +137,8 @@ def run_source(source_class: type[ManifestSource], args: Optional[List[str]] = N
     except argument_files.ArgumentFileError as error:
         _reject_config(command, str(error))
         return
+    if config is not None:
+        scrubbing.add_config_secrets(_connection_specification(source_class.manifest_path), config)
     # Before the source is built: building it interpolates the config (a mistyped `num_workers`
     # would end in a traceback), and the CDK's own spec check names no field.
     problems = source_class.config_problems(config) if config is not None else []

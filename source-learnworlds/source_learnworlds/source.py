@@ -11,3 +11,5 @@ from source_learnworlds.config_rules import CONFIG_RULES
 class SourceLearnworlds(ManifestSource):
     manifest_path = Path(__file__).resolve().parent / "manifest.yaml"
     config_rules = CONFIG_RULES
+    endpoint_fields = {"school_url": ""}
+    api_field = "school_url"

@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 import requests
+import yaml
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.call_rate import APIBudget
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_learnworlds.components import (
-    BareArrayExtractor,
-    ClientCredentialsAuthenticator,
-    PreIssuedTokenAuthenticator,
-    api_error_message,
-)
+import source_learnworlds
+from learning_connector_kit.tokens import ClientCredentialsAuthenticator, provider_message
+from source_learnworlds.components import BareArrayExtractor, PreIssuedTokenAuthenticator
 from learnworlds_testing import CLIENT_ID, CLIENT_SECRET, CONFIG, TOKEN_URL, token_response
 
 MEMBERS = "https://school.example.com/admin/api/v2/user_groups/g1/users"
@@ -69,21 +68,17 @@ def test_unpaged_bare_lists_may_be_null_or_a_lone_object(requests_mock, body, ex
     (["not", "an", "error"], ""),
 ])
 def test_both_error_shapes_are_understood(requests_mock, body, message):
-    assert api_error_message(get(requests_mock, "https://school.example.com/x", body)) == message
+    assert provider_message(get(requests_mock, "https://school.example.com/x", body)) == message
 
 
 # -- ClientCredentialsAuthenticator ------------------------------------------------------------------------
 def authenticator(api_budget=None) -> ClientCredentialsAuthenticator:
-    return ClientCredentialsAuthenticator(
-        config=CONFIG,
-        parameters={},
-        grant_type="client_credentials",
-        token_refresh_endpoint=TOKEN_URL,
-        client_id="{{ config['client_id'] }}",
-        client_secret="{{ config['credentials']['client_secret'] }}",
-        refresh_request_headers={"Lw-Client": "{{ config['client_id'] }}"},
-        api_budget=api_budget,
-    )
+    """The manifest's client-credentials authenticator, with its own words and body forms."""
+    manifest = yaml.safe_load((Path(source_learnworlds.__file__).parent / "manifest.yaml").read_text())
+    definition = dict(manifest["definitions"]["authenticator"]["authenticators"]["client_credentials"])
+    assert definition.pop("class_name") == "learning_connector_kit.tokens.ClientCredentialsAuthenticator"
+    definition.pop("type")
+    return ClientCredentialsAuthenticator(config=CONFIG, parameters={}, api_budget=api_budget, **definition)
 
 
 def test_the_token_request_is_the_documented_form_with_the_client_header(requests_mock):
@@ -167,3 +162,20 @@ def test_a_pre_issued_token_is_sent_and_its_rejection_is_final():
         static.refresh_and_set_access_token()
     assert raised.value.failure_type == FailureType.config_error
     assert "'credentials.access_token'" in raised.value.message and "static-1" not in raised.value.message
+
+
+def test_a_school_that_refuses_the_form_body_is_sent_json_once_and_that_form_is_kept(requests_mock):
+    def answer(request, context):
+        if request.headers["Content-Type"].startswith("application/json"):
+            return token_response(f"token-{len(mint.request_history)}")
+        context.status_code = 400
+        return {"errors": [{"code": "400", "context": "invalid_request", "message": "The request is malformed."}], "success": False}
+
+    mint = requests_mock.post(TOKEN_URL, json=answer)
+    auth = authenticator()
+    assert auth.get_access_token() == "token-2"
+    auth.refresh_and_set_access_token()  # the token was rejected: the next mint sends JSON at once
+    assert auth.get_access_token() == "token-3"
+    sent = [request.headers["Content-Type"].split(";")[0] for request in mint.request_history]
+    assert sent == ["application/x-www-form-urlencoded", "application/json", "application/json"]
+    assert mint.request_history[1].json() == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "grant_type": "client_credentials"}

@@ -7,53 +7,26 @@ import logging
 import threading
 from dataclasses import InitVar, dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, List, Mapping, MutableMapping, Optional, Tuple, Union
+from typing import Any, Iterable, List, Mapping, MutableMapping, Optional, Union
 
 import orjson
 import requests
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.sources.declarative.auth.oauth import DeclarativeOauth2Authenticator
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
-from airbyte_cdk.sources.declarative.requesters.error_handlers import DefaultErrorHandler
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.streams.call_rate import APIBudget
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
-from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from learning_connector_kit.timestamps import epoch_millis_to_rfc3339
+from learning_connector_kit.tokens import NewTokenCheckingErrorHandler
 
 logger = logging.getLogger("airbyte")
 
 DAILY_QUOTA_SERVICE_ERROR_CODE = 101
-
-
-class ClientCredentialsAuthenticator(DeclarativeOauth2Authenticator):
-    """OAuth client credentials whose rejection names the config fields to fix.
-
-    Why: the CDK reports a token endpoint that refuses the client as a generic "refresh request
-    failed" system error, which neither says it is the credentials nor which fields hold them.
-    """
-
-    def refresh_access_token(self) -> Tuple[str, AirbyteDateTime]:
-        try:
-            return super().refresh_access_token()
-        except requests.HTTPError as error:
-            status = error.response.status_code if error.response is not None else None
-            if status is None or status == 429 or status >= 500:
-                raise
-            raise AirbyteTracedException(
-                message=(
-                    f"LinkedIn refused to issue an access token (HTTP {status} from the token endpoint): "
-                    "check `client_id` and `client_secret` (the application's Client ID and Primary Client "
-                    "Secret in the LinkedIn Developer Portal) and that `token_url` is right."
-                ),
-                internal_message=f"Token endpoint {self.get_token_refresh_endpoint()} answered HTTP {status}.",
-                failure_type=FailureType.config_error,
-            ) from error
 
 
 def next_quota_reset(now: Optional[datetime] = None) -> datetime:
@@ -135,7 +108,7 @@ def decoded_page(response: requests.Response) -> Mapping[str, Any]:
 
 
 @dataclass
-class JsonBodyErrorHandler(DefaultErrorHandler):
+class JsonBodyErrorHandler(NewTokenCheckingErrorHandler):
     """The manifest's response filters, then: a response whose body is empty or not JSON is retried.
 
     Why: a body cut off on the way (or a proxy's HTML page) parses as nothing and, read as a page, would

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any, Iterator, List, Mapping, Optional
 
 from airbyte_cdk.models import (
-    AirbyteConnectionStatus,
     AirbyteMessage,
     AirbyteStateMessage,
     ConfiguredAirbyteCatalog,
@@ -21,17 +20,12 @@ from learning_connector_kit.source import ManifestSource
 from source_linkedin_learning.components import RequestBudget
 from source_linkedin_learning.config_rules import CONFIG_RULES
 
-# The CDK's words when the API refuses a token minted after a 401: they name no config field.
-CDK_REFRESHED_TOKEN_REJECTED = "Refreshed OAuth access token is rejected by the API."
-REFRESHED_TOKEN_REJECTED = (
-    "LinkedIn rejected a newly issued access token: check that `client_id` and `client_secret` belong to "
-    "an application with LinkedIn Learning API access."
-)
-
 
 class SourceLinkedinLearning(ManifestSource):
     manifest_path = Path(__file__).resolve().parent / "manifest.yaml"
     config_rules = CONFIG_RULES
+    endpoint_fields = {"token_url": "https://www.linkedin.com/oauth/v2/accessToken", "api_url": "https://api.linkedin.com"}
+    api_field = "api_url"
 
     def __init__(
         self,
@@ -54,8 +48,7 @@ class SourceLinkedinLearning(ManifestSource):
         state: Optional[List[AirbyteStateMessage]] = None,
     ) -> Iterator[AirbyteMessage]:
         """When the request budget stops the sync, every partition still to read fails the same way:
-        report that once, and end with it instead of the CDK's generic "streams did not sync".
-        Errors about a refused new token name the credentials."""
+        report that once, and end with it instead of the CDK's generic "streams did not sync"."""
         stop_reported = False
         try:
             for message in super().read(logger, config, catalog, state):
@@ -63,19 +56,11 @@ class SourceLinkedinLearning(ManifestSource):
                     if stop_reported:
                         continue
                     stop_reported = True
-                elif message.type == Type.TRACE and message.trace.type == TraceType.ERROR:
-                    message.trace.error.message = _naming_credentials(message.trace.error.message)
                 yield message
         except AirbyteTracedException as failure:
             if self.request_budget.stop_message is None:
                 raise
             raise self.request_budget.stop_error() from failure
-
-    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
-        status = super().check(logger, config)
-        if status.message:
-            status.message = _naming_credentials(status.message)
-        return status
 
     def _is_stop_error(self, message: AirbyteMessage) -> bool:
         return (
@@ -84,7 +69,3 @@ class SourceLinkedinLearning(ManifestSource):
             and message.trace.type == TraceType.ERROR
             and message.trace.error.message == self.request_budget.stop_message
         )
-
-
-def _naming_credentials(message: str) -> str:
-    return message.replace(CDK_REFRESHED_TOKEN_REJECTED, REFRESHED_TOKEN_REJECTED)

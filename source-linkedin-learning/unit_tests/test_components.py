@@ -3,18 +3,21 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
 import requests
 import requests_mock
+import yaml
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.types import StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+import source_linkedin_learning
+from learning_connector_kit.tokens import ClientCredentialsAuthenticator
 from source_linkedin_learning.components import (
     ActivityReportFields,
-    ClientCredentialsAuthenticator,
     CompletePagesExtractor,
     ContentHierarchyExtractor,
     RequestBudget,
@@ -34,9 +37,13 @@ def response(status: int, body: object, headers: dict | None = None, url: str = 
 
 # -- ClientCredentialsAuthenticator -------------------------------------------------------------
 def authenticator() -> ClientCredentialsAuthenticator:
+    """The manifest's authenticator, with its own words and body form."""
+    manifest = yaml.safe_load((Path(source_linkedin_learning.__file__).parent / "manifest.yaml").read_text())
+    definition = dict(manifest["definitions"]["authenticator"])
+    assert definition.pop("class_name") == "learning_connector_kit.tokens.ClientCredentialsAuthenticator"
+    definition.pop("type")
     return ClientCredentialsAuthenticator(
-        config={}, parameters={}, token_refresh_endpoint=TOKEN_URL, client_id="the-client",
-        client_secret="the-secret", grant_type="client_credentials",
+        config={"client_id": "the-client", "client_secret": "the-secret", "token_url": TOKEN_URL}, parameters={}, **definition
     )
 
 
@@ -57,7 +64,7 @@ def test_refused_client_credentials_are_a_config_error_naming_the_fields(status:
         with pytest.raises(AirbyteTracedException) as raised:
             authenticator().get_auth_header()
     assert raised.value.failure_type == FailureType.config_error
-    assert "`client_id`" in raised.value.message and "`client_secret`" in raised.value.message
+    assert "'client_id'" in raised.value.message and "'client_secret'" in raised.value.message
     assert "the-secret" not in raised.value.message
 
 

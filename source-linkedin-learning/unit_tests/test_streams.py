@@ -253,21 +253,21 @@ def test_token_rejected_again_after_minting_fails_without_looping(api: requests_
     assert len(api_calls(api, ASSETS)) == 2
     error = output.errors[0].trace.error
     assert error.failure_type == FailureType.config_error
-    assert "`client_id`" in error.message and "`client_secret`" in error.message
+    assert "'client_id'" in error.message and "'client_secret'" in error.message
 
 
 def test_check_names_the_credentials_when_a_new_token_is_refused_too(api: requests_mock.Mocker) -> None:
     api.get(CLASSIFICATIONS, status_code=401, json={"status": 401, "message": "Invalid access token"})
     status = SourceLinkedinLearning(config=CONFIG).check(logging.getLogger("airbyte"), CONFIG)
     assert status.status == Status.FAILED
-    assert "`client_id`" in status.message and "`client_secret`" in status.message
+    assert "'client_id'" in status.message and "'client_secret'" in status.message
 
 
 def test_check_names_the_credentials_when_the_token_endpoint_refuses_them(api: requests_mock.Mocker) -> None:
     api.post(TOKEN_URL, status_code=401, json={"error": "invalid_client", "error_description": "Client authentication failed"})
     status = SourceLinkedinLearning(config=CONFIG).check(logging.getLogger("airbyte"), CONFIG)
     assert status.status == Status.FAILED
-    assert "`client_id`" in status.message and "`client_secret`" in status.message
+    assert "'client_id'" in status.message and "'client_secret'" in status.message
     assert CONFIG["client_secret"] not in status.message
 
 
