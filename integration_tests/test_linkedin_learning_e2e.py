@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 import pytest
 from jsonschema import Draft7Validator
@@ -22,7 +22,7 @@ ASSET_TYPES = ["COURSE", "LEARNING_PATH"]
 WINDOW_DAYS = 7
 REPORT_WINDOWS = 10  # covers the small dataset's 60 days of activity
 DERIVED_ASSET_FIELDS = ("last_updated_at", "source_locale")
-DERIVED_REPORT_FIELDS = ("report_key", "window_start", "window_end", "latest_data_at")
+DERIVED_REPORT_FIELDS = ("report_key", "window_start", "window_end", "latest_data_at", "report_asset_type")
 
 
 def rfc3339(epoch_ms: int) -> str:
@@ -160,23 +160,23 @@ def test_learning_classifications_equal_the_taxonomy(sandbox: Sandbox, full_sync
         assert without(record, ["source_locale"]) == expected[key]
 
 
-@pytest.mark.parametrize(
-    "stream, primary, secondary",
-    [("learning_activity_reports", "INDIVIDUAL", "CONTENT"), ("learning_activity_account_totals", "ACCOUNT", None)],
-)
-def test_activity_reports_equal_the_dataset(sandbox: Sandbox, full_sync: ConnectorRun, stream: str, primary: str, secondary) -> None:
+def assert_reports_equal_the_dataset(sandbox: Sandbox, records: list[dict[str, Any]], primary: str,
+                                     secondary: Optional[str], asset_types: Iterable[Optional[str]] = (None,)) -> None:
+    """Every report row of every window with data, per requested asset type, and nothing else."""
     dataset = dataset_of(sandbox)
     expected: dict[tuple, dict[str, Any]] = {}
     for window in report_windows(sandbox):
         if window >= dataset.latest_data_at:
             continue  # no data can exist yet
-        for element in dataset.activity_report(window, WINDOW_DAYS, primary, secondary):
-            identity = (json.dumps(element["learnerDetails"]["entity"], sort_keys=True),
-                        element.get("contentDetails", {}).get("contentUrn"), rfc3339(window))
-            expected[identity] = element
-    delivered = by_key(full_sync.records_of(stream), "report_key")
+        for asset_type in asset_types:
+            for element in dataset.activity_report(window, WINDOW_DAYS, primary, secondary, asset_type=asset_type):
+                identity = (json.dumps(element["learnerDetails"]["entity"], sort_keys=True),
+                            element.get("contentDetails", {}).get("contentUrn"), rfc3339(window), asset_type)
+                expected[identity] = element
+    delivered = by_key(records, "report_key")
     by_identity = {
-        (json.dumps(r["learnerDetails"]["entity"], sort_keys=True), (r.get("contentDetails") or {}).get("contentUrn"), r["window_start"]): r
+        (json.dumps(r["learnerDetails"]["entity"], sort_keys=True), (r.get("contentDetails") or {}).get("contentUrn"),
+         r["window_start"], r.get("report_asset_type")): r
         for r in delivered.values()
     }
     assert len(by_identity) == len(delivered)
@@ -187,6 +187,32 @@ def test_activity_reports_equal_the_dataset(sandbox: Sandbox, full_sync: Connect
         assert without(record, DERIVED_REPORT_FIELDS + tuple(pivot_columns(record, element))) == element
         assert record["window_end"] == rfc3339(epoch_ms(record["window_start"]) + WINDOW_DAYS * DAY_MS)
         assert record["latest_data_at"] == rfc3339_ms(element["latestDataAt"])
+
+
+@pytest.mark.parametrize(
+    "stream, primary, secondary, asset_types",
+    [("learning_activity_reports", "INDIVIDUAL", "CONTENT", ["COURSE"]),  # the default activity_report_asset_types
+     ("learning_activity_account_totals", "ACCOUNT", None, [None])],
+)
+def test_activity_reports_equal_the_dataset(sandbox: Sandbox, full_sync: ConnectorRun, stream: str, primary: str,
+                                            secondary: Optional[str], asset_types: list) -> None:
+    assert_reports_equal_the_dataset(sandbox, full_sync.records_of(stream), primary, secondary, asset_types)
+
+
+@pytest.mark.parametrize("asset_type_required", [False, True], ids=["assetType-optional", "assetType-required"])
+def test_content_reports_are_read_per_asset_type_under_both_readings(fresh_sandbox, catalog: dict[str, Any],
+                                                                    asset_type_required: bool) -> None:
+    """Issue 10, item 2: under the stricter reading, CONTENT without assetType is a 400."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR],
+                            linkedin_learning={"content_reports_require_asset_type": asset_type_required})
+    asset_types = ["COURSE", "VIDEO"]
+    run = read(config_for(sandbox, activity_report_asset_types=asset_types),
+               configured_catalog(catalog, streams=["learning_activity_reports"], incremental=False))
+
+    assert {r.param("assetType") for r in api_requests(sandbox, "/v2/learningActivityReports")} == set(asset_types)
+    records = run.records_of("learning_activity_reports")
+    assert {r["report_asset_type"] for r in records} == set(asset_types)
+    assert_reports_equal_the_dataset(sandbox, records, "INDIVIDUAL", "CONTENT", asset_types)
 
 
 def pivot_columns(record: dict[str, Any], element: dict[str, Any]) -> dict[str, Any]:
@@ -220,6 +246,13 @@ def test_records_match_the_discovered_schemas(catalog: dict[str, Any], full_sync
 
 
 # -- incremental reads ------------------------------------------------------------------------
+def report_cursor(run: ConnectorRun) -> str:
+    """The saved window of `learning_activity_reports`, read per asset type (the default: COURSE only)."""
+    (partition,) = run.stream_state("learning_activity_reports")["states"]
+    assert partition["partition"] == {"asset_type": "COURSE"}
+    return partition["cursor"]["window_start"]
+
+
 def test_second_incremental_sync_returns_only_changes_and_state_round_trips(fresh_sandbox, catalog: dict[str, Any]) -> None:
     sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR])
     config = config_for(sandbox)
@@ -241,7 +274,7 @@ def test_second_incremental_sync_returns_only_changes_and_state_round_trips(fres
     assert all(" (updated 1)" in r["title"]["value"] for r in second.records_of("learning_assets"))
     # Reports: the sync resumes one window (the 3-day lookback, rounded up to a window) before the
     # saved window, and the late activity is in what it reads again.
-    saved_window = epoch_ms(first.stream_state("learning_activity_reports")["window_start"])
+    saved_window = epoch_ms(report_cursor(first))
     first_window_read = min(int(e.param("startedAt")) for e in api_requests(sandbox, "/v2/learningActivityReports"))
     assert first_window_read == saved_window - WINDOW_DAYS * DAY_MS
     learner_entity = late["learner"]["entity"]
@@ -252,7 +285,7 @@ def test_second_incremental_sync_returns_only_changes_and_state_round_trips(fres
     third = read(config, catalog, state=second.final_state())
     assert third.records_of("learning_assets") == []
     assert third.stream_state("learning_assets") == second.stream_state("learning_assets")
-    assert third.stream_state("learning_activity_reports")["window_start"] <= rfc3339(dataset.latest_data_at)
+    assert report_cursor(third) <= rfc3339(dataset.latest_data_at)
 
 
 # -- field projection -------------------------------------------------------------------------

@@ -179,13 +179,16 @@ class _SortedSelection:
 
 class LinkedInLearningApp:
     """The emulated API. Options: `token_lifetime_seconds` (default 7775999), `daily_quota`
-    (authenticated API requests per UTC day; None = unlimited); the rest go to the dataset."""
+    (authenticated API requests per UTC day; None = unlimited), the alternative readings of the
+    documents (README: "Alternative readings"; all off by default); the rest go to the dataset."""
 
     name = "linkedin_learning"
 
     def __init__(self, scale: str = "small", seed: int = 7, *, token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS,
-                 daily_quota: Optional[int] = None, **dataset_options: Any) -> None:
+                 daily_quota: Optional[int] = None, content_reports_require_asset_type: bool = False,
+                 **dataset_options: Any) -> None:
         self.dataset = LinkedInLearningDataset(scale, seed, **dataset_options)
+        self.content_reports_require_asset_type = content_reports_require_asset_type
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
         self.daily_quota = daily_quota
@@ -459,6 +462,9 @@ class LinkedInLearningApp:
                              "use a different INDIVIDUAL, CONTENT or GROUP aggregation.")
         content_source = params.choice("contentSource", CONTENT_SOURCES, default="ALL_SOURCES")
         asset_type = params.choice("assetType", REPORTING_ASSET_TYPES)
+        if asset_type is None and self.content_reports_require_asset_type and "CONTENT" in (primary, secondary):
+            raise BadRequest("Missing required query parameter 'assetType': a report aggregated by CONTENT needs one "
+                             f"asset type; supported values: {', '.join(REPORTING_ASSET_TYPES)}.")
         report = self._cached(("report", started_at, days, primary, secondary, content_source, asset_type),
                               lambda: self.dataset.activity_report(started_at, days, primary, secondary, content_source, asset_type))
         return self._page(request, params, len(report), lambda start, stop: report[start:stop], default_count=10)

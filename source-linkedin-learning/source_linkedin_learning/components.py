@@ -295,7 +295,7 @@ def activity_column(activity: Mapping[str, Any], in_content_grain: bool) -> str:
 
 @dataclass
 class ActivityReportFields(RecordTransformation):
-    """Adds a deterministic key and one numeric column per activity.
+    """Adds a deterministic key, the partition's `report_asset_type`, and one numeric column per activity.
 
     Why: report elements have no identifier, and `activities` is a list whose order and length vary
     with the aggregation; a warehouse needs stable columns (the CDK has no pivot transformation).
@@ -317,6 +317,11 @@ class ActivityReportFields(RecordTransformation):
             record.get("window_start"),
             record.get("window_end"),
         ]
+        # Rows read without an asset type keep the key they always had.
+        asset_type = stream_slice.partition.get("asset_type") if stream_slice is not None else None
+        if asset_type:
+            record["report_asset_type"] = asset_type
+            identity.append(asset_type)
         record["report_key"] = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
         in_content_grain = "contentDetails" in record
         for activity in record.get("activities") or []:

@@ -167,10 +167,11 @@ def test_reports_are_read_in_windows_with_the_configured_aggregation(api: reques
     assert [int(call["startedAt"]) for call in calls] == [epoch_ms(window) for window in windows]
     assert calls[0] == {"q": "criteria", "startedAt": str(epoch_ms(windows[0])), "timeOffset.unit": "DAY", "timeOffset.duration": "2",
                         "contentSource": "ORGANIZATION", "count": "100", "aggregationCriteria.primary": "INDIVIDUAL",
-                        "aggregationCriteria.secondary": "CONTENT"}
+                        "aggregationCriteria.secondary": "CONTENT", "assetType": "COURSE"}
     # The window that starts after latestDataAt holds no data yet: no rows, and the cursor stays before it.
     assert sorted(r.record.data["window_start"] for r in output.records) == windows[:3]
-    assert output.most_recent_state.stream_state.__dict__ == {"window_start": windows[2]}
+    assert output.most_recent_state.stream_state.__dict__["states"] == [
+        {"partition": {"asset_type": "COURSE"}, "cursor": {"window_start": windows[2]}}]
     record = output.records[0].record.data
     assert record["seconds_viewed"] == 60
     assert record["window_end"] == (datetime.strptime(record["window_start"], "%Y-%m-%dT%H:%M:%SZ")
@@ -182,6 +183,24 @@ def test_secondary_aggregation_none_is_not_sent(api: requests_mock.Mocker) -> No
     sync(api, "learning_activity_reports", config={"activity_report_aggregation_secondary": "NONE",
                                                    "start_date": "2026-11-01T00:00:00Z"})
     assert all("aggregationCriteria.secondary" not in c for c in api_calls(api, REPORTS))
+    assert all("assetType" not in c for c in api_calls(api, REPORTS)), "assetType filters only CONTENT aggregations"
+
+
+def test_content_reports_are_read_per_asset_type_and_keyed_by_it(api: requests_mock.Mocker) -> None:
+    element = {"learnerDetails": {"entity": {"profileUrn": "urn:li:enterpriseProfile:1"}},
+               "contentDetails": {"contentUrn": "urn:li:lyndaCourse:1"}, "activities": []}
+    api.get(REPORTS, json=page([{**element, "latestDataAt": epoch_ms("2026-11-02T00:00:00Z")}]))
+    config = {"start_date": "2026-11-01T00:00:00Z", "activity_report_window_days": 7,
+              "activity_report_asset_types": ["COURSE", "VIDEO"]}
+    output = sync(api, "learning_activity_reports", config=config)
+
+    calls = api_calls(api, REPORTS)
+    windows = {c["startedAt"] for c in calls}
+    assert sorted((c["startedAt"], c["assetType"]) for c in calls) == sorted(
+        (window, asset_type) for window in windows for asset_type in ("COURSE", "VIDEO"))
+    records = [r.record.data for r in output.records]
+    assert sorted(r["report_asset_type"] for r in records) == ["COURSE", "VIDEO"]
+    assert len({r["report_key"] for r in records}) == 2, "the asset type is part of the key"
 
 
 def test_account_totals_use_account_aggregation(api: requests_mock.Mocker) -> None:
