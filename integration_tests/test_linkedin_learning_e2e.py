@@ -288,6 +288,32 @@ def test_second_incremental_sync_returns_only_changes_and_state_round_trips(fres
     assert report_cursor(third) <= rfc3339(dataset.latest_data_at)
 
 
+@pytest.mark.parametrize("result_cap", [None, 500], ids=["uncapped", "capped-at-500"])
+def test_incremental_assets_lose_no_change_to_a_capped_answer(fresh_sandbox, catalog: dict[str, Any], result_cap) -> None:
+    """Issue 10, item 1: users report that a lastModifiedAfter search is cut at 500, `paging.total` included."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR],
+                            linkedin_learning={"asset_count": 1000, "last_modified_result_cap": result_cap})
+    config = config_for(sandbox, locales=["en_US"], asset_types=["COURSE"])
+    selected = configured_catalog(catalog, streams=["learning_assets"])
+    dataset = dataset_of(sandbox)
+    first = read(config, selected)
+    dataset.touch_assets(count=1, locale="en_US")
+    # The saved cursor is now less than a day old, so the API honours lastModifiedAfter.
+    second = read(config, selected, state=first.final_state())
+    touched = dataset.touch_assets(count=600, locale="en_US")
+    assert len(touched) == 600 and dataset.asset_count_of("COURSE", "en_US") > 600
+    sandbox.log.clear()
+    third = read(config, selected, state=second.final_state())
+
+    delivered = by_key(third.records_of("learning_assets"), "urn")
+    assert sorted(delivered) == sorted(touched)
+    for urn, record in delivered.items():
+        assert without(record, DERIVED_ASSET_FIELDS) == dataset.asset(urn)
+    finders = [r.param("q") for r in api_requests(sandbox, "/v2/learningAssets")]
+    assert finders[0] == "criteria"
+    assert ("localeAndType" in finders) == (result_cap is not None), "the whole partition is read only when capped"
+
+
 # -- field projection -------------------------------------------------------------------------
 def test_projection_requests_only_selected_fields_on_every_page(fresh_sandbox, catalog: dict[str, Any]) -> None:
     sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR])

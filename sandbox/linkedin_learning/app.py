@@ -186,9 +186,10 @@ class LinkedInLearningApp:
 
     def __init__(self, scale: str = "small", seed: int = 7, *, token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS,
                  daily_quota: Optional[int] = None, content_reports_require_asset_type: bool = False,
-                 **dataset_options: Any) -> None:
+                 last_modified_result_cap: Optional[int] = None, **dataset_options: Any) -> None:
         self.dataset = LinkedInLearningDataset(scale, seed, **dataset_options)
         self.content_reports_require_asset_type = content_reports_require_asset_type
+        self.last_modified_result_cap = last_modified_result_cap
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
         self.daily_quota = daily_quota
@@ -322,12 +323,16 @@ class LinkedInLearningApp:
         criteria = self._criteria(params)
         depth = params.integer("assetRetrievalCriteria.expandDepth", 1)
         selection = self._cached(("criteria", criteria), lambda: self._select(criteria))
-        reachable = min(selection.total, KEYWORD_RESULT_CAP) if criteria.truncated else selection.total
+        total = selection.total
+        reachable = min(total, KEYWORD_RESULT_CAP) if criteria.truncated else total
+        if criteria.last_modified_after is not None and self.last_modified_result_cap is not None:
+            # Reported by users of the real API: a lastModifiedAfter search is cut at a cap, total included.
+            total = reachable = min(reachable, self.last_modified_result_cap)
 
         def render(start: int, stop: int) -> list[dict]:
             return [self.dataset.render(ref, depth) for ref in selection.refs(start, stop)]
 
-        return self._page(request, params, selection.total, render, reachable=reachable)
+        return self._page(request, params, total, render, reachable=reachable)
 
     def _criteria(self, params: _Params) -> _Criteria:
         prefix = "assetFilteringCriteria"

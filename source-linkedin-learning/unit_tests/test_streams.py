@@ -113,6 +113,38 @@ def test_saved_state_switches_to_changed_assets_and_filters_what_is_not_newer(ap
     assert output.most_recent_state.stream_state.__dict__["states"][0]["cursor"] == {"last_updated_at": "2026-01-01T00:00:00.001Z"}
 
 
+def changed_assets_state(saved: str) -> dict[str, Any]:
+    return {"use_global_cursor": False, "states": [
+        {"partition": {"asset_type": "COURSE", "locale": "en_US"}, "cursor": {"last_updated_at": saved}}]}
+
+
+def test_changes_at_a_known_cap_are_read_again_from_the_whole_partition(api: requests_mock.Mocker) -> None:
+    saved_ms = epoch_ms("2026-01-01T00:00:00Z")
+    changed = [asset(n, saved_ms + n) for n in range(1, 4)]
+    # The criteria answer says 500 and is cut there; localeAndType has the whole partition.
+    api.get(ASSETS, additional_matcher=lambda r: "q=criteria" in r.url, json=page(changed[:2], total=500))
+    api.get(ASSETS, additional_matcher=lambda r: "q=localeAndType" in r.url,
+            json=page([asset(9, saved_ms - 1)] + changed))
+    output = sync(api, "learning_assets", state=changed_assets_state("2026-01-01T00:00:00.000Z"), mode=SyncMode.incremental)
+
+    assert sorted(r.record.data["urn"] for r in output.records) == sorted(a["urn"] for a in changed)
+    assert [c["q"] for c in api_calls(api, ASSETS)] == ["criteria", "localeAndType"]
+
+
+def test_changes_that_end_before_their_total_are_completed_without_repeats(api: requests_mock.Mocker) -> None:
+    saved_ms = epoch_ms("2026-01-01T00:00:00Z")
+    changed = [asset(n, saved_ms + n) for n in range(1, 5)]
+    next_page = "/v2/learningAssets?q=criteria&start=2"
+    api.get(ASSETS, additional_matcher=lambda r: "q=criteria" in r.url and "start=2" not in r.url,
+            json=page(changed[:2], next_href=next_page, total=4))
+    api.get(ASSETS, additional_matcher=lambda r: "start=2" in r.url, json=page(changed[2:3], total=4, start=2))
+    api.get(ASSETS, additional_matcher=lambda r: "q=localeAndType" in r.url, json=page(changed))
+    output = sync(api, "learning_assets", state=changed_assets_state("2026-01-01T00:00:00.000Z"), mode=SyncMode.incremental)
+
+    assert sorted(r.record.data["urn"] for r in output.records) == sorted(a["urn"] for a in changed)
+    assert [c["q"] for c in api_calls(api, ASSETS)] == ["criteria", "criteria", "localeAndType"]
+
+
 def test_every_type_and_locale_is_its_own_partition(api: requests_mock.Mocker) -> None:
     api.get(ASSETS, json=page([]))
     sync(api, "learning_assets", config={"locales": ["en_US", "fr_FR"], "asset_types": ["COURSE", "VIDEO"]})
