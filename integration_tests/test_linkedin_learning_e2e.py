@@ -124,6 +124,20 @@ def test_learning_assets_equal_the_catalog(sandbox: Sandbox, full_sync: Connecto
 
 
 def test_learning_asset_contents_equal_the_hierarchy(sandbox: Sandbox, full_sync: ConnectorRun) -> None:
+    assert_contents_equal_the_hierarchy(sandbox, full_sync.records_of("learning_asset_contents"))
+
+
+@pytest.mark.parametrize("strict_expand_depth", [False, True], ids=["details-depth", "listing-depth"])
+def test_content_tree_is_whole_under_both_readings_of_expand_depth(fresh_sandbox, catalog: dict[str, Any],
+                                                                  strict_expand_depth: bool) -> None:
+    """Issue 10, item 3: under the stricter reading a course lists its chapters only at depth 2, their videos at 3."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR], linkedin_learning={"strict_expand_depth": strict_expand_depth})
+    run = read(config_for(sandbox), configured_catalog(catalog, streams=["learning_asset_contents"], incremental=False))
+    assert_contents_equal_the_hierarchy(sandbox, run.records_of("learning_asset_contents"))
+
+
+def assert_contents_equal_the_hierarchy(sandbox: Sandbox, records: list[dict[str, Any]]) -> None:
+    """Every course -> chapter -> video and path -> course edge of the catalog, once, with title and position."""
     dataset = dataset_of(sandbox)
     expected: dict[tuple[str, str], tuple[str, int]] = {}
 
@@ -139,7 +153,7 @@ def test_learning_asset_contents_equal_the_hierarchy(sandbox: Sandbox, full_sync
             walk(course, levels_left=2)
         for path in dataset.assets("LEARNING_PATH", locale, include_retired=True):
             walk(path, levels_left=1)
-    delivered = by_key(full_sync.records_of("learning_asset_contents"), "parent_urn", "child_urn")
+    delivered = by_key(records, "parent_urn", "child_urn")
     assert delivered.keys() == expected.keys()
     assert {record["child_type"] for record in delivered.values()} == {"CHAPTER", "VIDEO", "COURSE"}
     for edge, record in delivered.items():

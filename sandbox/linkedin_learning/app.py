@@ -186,9 +186,11 @@ class LinkedInLearningApp:
 
     def __init__(self, scale: str = "small", seed: int = 7, *, token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS,
                  daily_quota: Optional[int] = None, content_reports_require_asset_type: bool = False,
-                 last_modified_result_cap: Optional[int] = None, **dataset_options: Any) -> None:
+                 strict_expand_depth: bool = False, last_modified_result_cap: Optional[int] = None,
+                 **dataset_options: Any) -> None:
         self.dataset = LinkedInLearningDataset(scale, seed, **dataset_options)
         self.content_reports_require_asset_type = content_reports_require_asset_type
+        self.strict_expand_depth = strict_expand_depth
         self.last_modified_result_cap = last_modified_result_cap
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
@@ -315,7 +317,8 @@ class LinkedInLearningApp:
         total = dataset.asset_count_of(asset_type, locale, include_retired) if locale in CATALOG_LOCALES else 0
 
         def render(start: int, stop: int) -> list[dict]:
-            return [dataset.render(dataset.nth_ref(asset_type, locale, include_retired, k), depth) for k in range(start, stop)]
+            return [dataset.render(dataset.nth_ref(asset_type, locale, include_retired, k), depth, strict_depth=self.strict_expand_depth)
+                    for k in range(start, stop)]
 
         return self._page(request, params, total, render)
 
@@ -330,7 +333,7 @@ class LinkedInLearningApp:
             total = reachable = min(reachable, self.last_modified_result_cap)
 
         def render(start: int, stop: int) -> list[dict]:
-            return [self.dataset.render(ref, depth) for ref in selection.refs(start, stop)]
+            return [self.dataset.render(ref, depth, strict_depth=self.strict_expand_depth) for ref in selection.refs(start, stop)]
 
         return self._page(request, params, total, render, reachable=reachable)
 
@@ -422,7 +425,7 @@ class LinkedInLearningApp:
         ref = self.dataset.parse_urn(urn)
         if ref is None or (self.dataset.ref_retired(ref) and not include_retired):
             return error_response(404, f"Learning asset {urn} does not exist" + ("" if ref is None else " or is retired (set includeRetired=true)") + ".")
-        return json_response(200, project(self.dataset.render(ref, depth), projection))
+        return json_response(200, project(self.dataset.render(ref, depth, strict_depth=self.strict_expand_depth), projection))
 
     # -- learningClassifications --------------------------------------------------------------
     def _classifications_by_locale_and_type(self, request: Request, params: _Params) -> Response:
