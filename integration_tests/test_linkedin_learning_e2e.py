@@ -6,6 +6,7 @@ values intact.
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
 
@@ -88,9 +89,10 @@ def api_requests(sandbox: Sandbox, path: str = "/v2") -> list:
     return sandbox.log.entries(app=CONNECTOR, path_prefix=path)
 
 
-def report_windows(sandbox: Sandbox) -> list[int]:
-    start, now_ms = first_window_ms(sandbox), dataset_of(sandbox).now_ms
-    return [start + n * WINDOW_DAYS * DAY_MS for n in range((now_ms - start) // (WINDOW_DAYS * DAY_MS) + 1)]
+def report_windows(sandbox: Sandbox, start: Optional[int] = None) -> dict[int, int]:
+    """The report windows a sync from `start` reads, with the days each covers: the latest ends at today's 00:00 UTC."""
+    start, today_ms = start or first_window_ms(sandbox), int(time.time() * 1000) // DAY_MS * DAY_MS
+    return {window: min(WINDOW_DAYS, (today_ms - window) // DAY_MS) for window in range(start, today_ms, WINDOW_DAYS * DAY_MS)}
 
 
 @pytest.fixture(scope="module")
@@ -174,16 +176,16 @@ def test_learning_classifications_equal_the_taxonomy(sandbox: Sandbox, full_sync
         assert without(record, ["source_locale"]) == expected[key]
 
 
-def assert_reports_equal_the_dataset(sandbox: Sandbox, records: list[dict[str, Any]], primary: str,
-                                     secondary: Optional[str], asset_types: Iterable[Optional[str]] = (None,)) -> None:
+def assert_reports_equal_the_dataset(sandbox: Sandbox, records: list[dict[str, Any]], primary: str, secondary: Optional[str],
+                                     asset_types: Iterable[Optional[str]] = (None,), start: Optional[int] = None) -> None:
     """Every report row of every window with data, per requested asset type, and nothing else."""
     dataset = dataset_of(sandbox)
     expected: dict[tuple, dict[str, Any]] = {}
-    for window in report_windows(sandbox):
+    for window, days in report_windows(sandbox, start).items():
         if window >= dataset.latest_data_at:
             continue  # no data can exist yet
         for asset_type in asset_types:
-            for element in dataset.activity_report(window, WINDOW_DAYS, primary, secondary, asset_type=asset_type):
+            for element in dataset.activity_report(window, days, primary, secondary, asset_type=asset_type):
                 identity = (json.dumps(element["learnerDetails"]["entity"], sort_keys=True),
                             element.get("contentDetails", {}).get("contentUrn"), rfc3339(window), asset_type)
                 expected[identity] = element
@@ -257,6 +259,24 @@ def test_records_match_the_discovered_schemas(catalog: dict[str, Any], full_sync
         assert records, f"no records for {stream['name']}"
         problems = [error.message for record in records for error in validator.iter_errors(record)]
         assert not problems, f"{stream['name']}: {problems[:3]}"
+
+
+@pytest.mark.parametrize("refuse_windows_past_now", [False, True], ids=["future-end-accepted", "future-end-refused"])
+def test_latest_report_window_ends_no_later_than_now(fresh_sandbox, catalog: dict[str, Any], refuse_windows_past_now: bool) -> None:
+    """Issue 10, item 4: the latest window is shortened to end at today's 00:00 UTC; its rows keep the whole window's end."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR],
+                            linkedin_learning={"refuse_report_windows_past_now": refuse_windows_past_now})
+    start = first_window_ms(sandbox) + 3 * DAY_MS  # so that the latest window started 4 days ago
+    run = read(config_for(sandbox, start_date=rfc3339(start)), configured_catalog(
+        catalog, streams=["learning_activity_reports", "learning_activity_account_totals"], incremental=False))
+
+    today_ms = int(time.time() * 1000) // DAY_MS * DAY_MS
+    requests = api_requests(sandbox, "/v2/learningActivityReports")
+    assert all(int(r.param("startedAt")) + int(r.param("timeOffset.duration")) * DAY_MS <= today_ms for r in requests)
+    latest = max(report_windows(sandbox, start))
+    assert {r.param("timeOffset.duration") for r in requests if int(r.param("startedAt")) == latest} == {"4"}
+    assert_reports_equal_the_dataset(sandbox, run.records_of("learning_activity_reports"), "INDIVIDUAL", "CONTENT", ["COURSE"], start)
+    assert_reports_equal_the_dataset(sandbox, run.records_of("learning_activity_account_totals"), "ACCOUNT", None, start=start)
 
 
 # -- incremental reads ------------------------------------------------------------------------

@@ -187,10 +187,11 @@ class LinkedInLearningApp:
     def __init__(self, scale: str = "small", seed: int = 7, *, token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS,
                  daily_quota: Optional[int] = None, content_reports_require_asset_type: bool = False,
                  strict_expand_depth: bool = False, last_modified_result_cap: Optional[int] = None,
-                 **dataset_options: Any) -> None:
+                 refuse_report_windows_past_now: bool = False, **dataset_options: Any) -> None:
         self.dataset = LinkedInLearningDataset(scale, seed, **dataset_options)
         self.content_reports_require_asset_type = content_reports_require_asset_type
         self.strict_expand_depth = strict_expand_depth
+        self.refuse_report_windows_past_now = refuse_report_windows_past_now
         self.last_modified_result_cap = last_modified_result_cap
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
@@ -463,6 +464,9 @@ class LinkedInLearningApp:
         if days > MAX_REPORT_WINDOW_DAYS:
             raise BadRequest(f"The report window (timeOffset {duration} {unit}) is {days} days long; the maximum is "
                              f"{MAX_REPORT_WINDOW_DAYS} days. Split the period into windows of at most {MAX_REPORT_WINDOW_DAYS} days.")
+        if self.refuse_report_windows_past_now and started_at + days * DAY_MS > time.time() * 1000:
+            raise BadRequest(f"The report window (startedAt {started_at} + timeOffset {duration} {unit}) ends after the "
+                             "current time; shorten timeOffset.duration.")
         primary = params.choice("aggregationCriteria.primary", AGGREGATIONS, required=True)
         secondary = params.choice("aggregationCriteria.secondary", AGGREGATIONS)
         if secondary in (primary, "ACCOUNT"):

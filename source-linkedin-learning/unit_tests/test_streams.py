@@ -198,7 +198,8 @@ def test_reports_are_read_in_windows_with_the_configured_aggregation(api: reques
     output = sync(api, "learning_activity_reports", config=config, mode=SyncMode.incremental)
 
     calls = sorted(api_calls(api, REPORTS), key=lambda call: int(call["startedAt"]))
-    assert [int(call["startedAt"]) for call in calls] == [epoch_ms(window) for window in windows]
+    # The window that starts today would end after now: it is read from tomorrow on.
+    assert [int(call["startedAt"]) for call in calls] == [epoch_ms(window) for window in windows[:3]]
     assert calls[0] == {"q": "criteria", "startedAt": str(epoch_ms(windows[0])), "timeOffset.unit": "DAY", "timeOffset.duration": "2",
                         "contentSource": "ORGANIZATION", "count": "100", "aggregationCriteria.primary": "INDIVIDUAL",
                         "aggregationCriteria.secondary": "CONTENT", "assetType": "COURSE"}
@@ -210,6 +211,22 @@ def test_reports_are_read_in_windows_with_the_configured_aggregation(api: reques
     assert record["seconds_viewed"] == 60
     assert record["window_end"] == (datetime.strptime(record["window_start"], "%Y-%m-%dT%H:%M:%SZ")
                                     + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_latest_window_ends_at_the_start_of_today_and_keeps_its_whole_window_end(api: requests_mock.Mocker) -> None:
+    today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = today - timedelta(days=10)
+    element = {"latestDataAt": epoch_ms(today.strftime("%Y-%m-%dT%H:%M:%SZ")), "activities": [],
+               "learnerDetails": {"entity": {"profileUrn": "urn:li:enterpriseProfile:1"}}}
+    api.get(REPORTS, json=page([element]))
+    output = sync(api, "learning_activity_reports", config={"start_date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                                            "activity_report_aggregation_secondary": "NONE"})
+
+    calls = sorted(api_calls(api, REPORTS), key=lambda call: int(call["startedAt"]))
+    assert [(call["startedAt"], call["timeOffset.duration"]) for call in calls] == [
+        (str(int(start.timestamp() * 1000)), "7"), (str(int((start + timedelta(days=7)).timestamp() * 1000)), "3")]
+    last = max((r.record.data for r in output.records), key=lambda record: record["window_start"])
+    assert last["window_end"] == (start + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_secondary_aggregation_none_is_not_sent(api: requests_mock.Mocker) -> None:
