@@ -108,6 +108,24 @@ def full_sync(sandbox: Sandbox, catalog: dict[str, Any]) -> ConnectorRun:
 
 
 def test_learning_assets_equal_the_catalog(sandbox: Sandbox, full_sync: ConnectorRun) -> None:
+    assert_assets_equal_the_catalog(sandbox, full_sync.records_of("learning_assets"))
+
+
+@pytest.mark.parametrize("refuse_learning_paths", [False, True], ids=["paths-accepted", "paths-refused"])
+def test_learning_paths_are_read_whether_locale_and_type_accepts_them_or_not(
+        fresh_sandbox, catalog: dict[str, Any], refuse_learning_paths: bool) -> None:
+    """Issue 10, item 8: the vendor's localeAndType lists COURSE, CHAPTER and VIDEO; Totara reads paths through criteria."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR],
+                            linkedin_learning={"locale_and_type_refuses_learning_paths": refuse_learning_paths})
+    run = read(config_for(sandbox), configured_catalog(
+        catalog, streams=["learning_assets", "learning_asset_contents"], incremental=False))
+    assert_assets_equal_the_catalog(sandbox, run.records_of("learning_assets"))
+    assert_contents_equal_the_hierarchy(sandbox, run.records_of("learning_asset_contents"))
+    assert all(r.status == 200 for r in api_requests(sandbox))
+
+
+def assert_assets_equal_the_catalog(sandbox: Sandbox, records: list[dict[str, Any]]) -> None:
+    """Every asset of the configured types and locales, retired ones included, once and intact."""
     dataset = dataset_of(sandbox)
     expected = {
         asset["urn"]: (asset, locale)
@@ -115,7 +133,7 @@ def test_learning_assets_equal_the_catalog(sandbox: Sandbox, full_sync: Connecto
         for locale in LOCALES
         for asset in dataset.assets(asset_type, locale, include_retired=True)
     }
-    delivered = by_key(full_sync.records_of("learning_assets"), "urn")
+    delivered = by_key(records, "urn")
     assert delivered.keys() == expected.keys()
     assert any(asset["details"]["availability"] == "RETIRED" for asset, _ in expected.values())
     for urn, record in delivered.items():

@@ -187,12 +187,14 @@ class LinkedInLearningApp:
     def __init__(self, scale: str = "small", seed: int = 7, *, token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS,
                  daily_quota: Optional[int] = None, content_reports_require_asset_type: bool = False,
                  strict_expand_depth: bool = False, last_modified_result_cap: Optional[int] = None,
-                 refuse_report_windows_past_now: bool = False, **dataset_options: Any) -> None:
+                 locale_and_type_refuses_learning_paths: bool = False, refuse_report_windows_past_now: bool = False,
+                 **dataset_options: Any) -> None:
         self.dataset = LinkedInLearningDataset(scale, seed, **dataset_options)
         self.content_reports_require_asset_type = content_reports_require_asset_type
         self.strict_expand_depth = strict_expand_depth
-        self.refuse_report_windows_past_now = refuse_report_windows_past_now
         self.last_modified_result_cap = last_modified_result_cap
+        self.locale_and_type_refuses_learning_paths = locale_and_type_refuses_learning_paths
+        self.refuse_report_windows_past_now = refuse_report_windows_past_now
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
         self.daily_quota = daily_quota
@@ -311,6 +313,9 @@ class LinkedInLearningApp:
     # -- learningAssets -----------------------------------------------------------------------
     def _assets_by_locale_and_type(self, request: Request, params: _Params) -> Response:
         asset_type = params.choice("assetType", ASSET_TYPES, required=True)
+        if asset_type == "LEARNING_PATH" and self.locale_and_type_refuses_learning_paths:
+            raise BadRequest("Invalid value 'LEARNING_PATH' for query parameter 'assetType' with q=localeAndType; "
+                             "supported values: COURSE, VIDEO, CHAPTER.")
         locale = params.locale("sourceLocale", required=True)
         include_retired = params.boolean("includeRetired", False)
         depth = params.integer("expandDepth", 1)

@@ -169,11 +169,21 @@ def test_contents_read_course_trees_two_levels_deep_and_paths_one(api: requests_
     api.get(ASSETS, json=page([]))
     sync(api, "learning_asset_contents", config={"asset_types": ["COURSE", "LEARNING_PATH", "VIDEO"]})
     # One level more than the tree: the listing reaches it under either reading of expandDepth.
-    requested = {c["assetType"]: (c["expandDepth"], c["fields"]) for c in api_calls(api, ASSETS)}
+    requested = {(c["q"], c.get("assetType") or c.get("assetFilteringCriteria.assetTypes[0]")):
+                 (c.get("expandDepth") or c.get("assetRetrievalCriteria.expandDepth"), c["fields"]) for c in api_calls(api, ASSETS)}
     assert requested == {
-        "COURSE": ("3", "urn,type,contents:($*:(asset:(urn,type,title,contents:($*:(asset:(urn,type,title))))))"),
-        "LEARNING_PATH": ("2", "urn,type,contents:($*:(asset:(urn,type,title)))"),
+        ("localeAndType", "COURSE"): ("3", "urn,type,contents:($*:(asset:(urn,type,title,contents:($*:(asset:(urn,type,title))))))"),
+        ("criteria", "LEARNING_PATH"): ("2", "urn,type,contents:($*:(asset:(urn,type,title)))"),
     }
+
+
+def test_learning_paths_are_read_through_the_criteria_finder_naming_one_type(api: requests_mock.Mocker) -> None:
+    api.get(ASSETS, json=page([]))
+    sync(api, "learning_assets", config={"asset_types": ["LEARNING_PATH"], "locales": ["fr_FR"]})
+    (call,) = api_calls(api, ASSETS)
+    assert call == {"q": "criteria", "assetFilteringCriteria.assetTypes[0]": "LEARNING_PATH",
+                    "assetFilteringCriteria.locales[0].language": "fr", "assetFilteringCriteria.locales[0].country": "FR",
+                    "assetRetrievalCriteria.includeRetired": "true", "assetRetrievalCriteria.expandDepth": "1", "count": "100"}
 
 
 def test_classifications_cover_every_type_per_locale(api: requests_mock.Mocker) -> None:
