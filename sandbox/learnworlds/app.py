@@ -52,8 +52,9 @@ def not_found() -> ApiError:
 class Query:
     """Typed, validated access to a request's query parameters (422 shape B on bad values)."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, whole_second_timestamps: bool = False) -> None:
         self.request = request
+        self.whole_second_timestamps = whole_second_timestamps
 
     def text(self, name: str) -> Optional[str]:
         value = self.request.param(name)
@@ -99,7 +100,7 @@ class Query:
             moment = float(value)
         except ValueError:
             moment = math.nan
-        if not math.isfinite(moment):
+        if not math.isfinite(moment) or (self.whole_second_timestamps and not value.isdigit()):
             raise error_b(422, f"You need to provide a valid {name} query parameters value: a UNIX timestamp")
         return moment
 
@@ -127,7 +128,8 @@ class LearnWorldsApp:
     name = "learnworlds"
 
     def __init__(self, scale: str = "small", seed: int = 7, rate_limit: Optional[tuple[int, float]] = (30, 10.0),
-                 token_lifetime_seconds: float = 8000, user_count: Optional[int] = None) -> None:
+                 token_lifetime_seconds: float = 8000, user_count: Optional[int] = None,
+                 whole_second_timestamps: bool = False) -> None:
         from sandbox import LEARNWORLDS_CLIENT_ID, LEARNWORLDS_CLIENT_SECRET, LEARNWORLDS_STATIC_TOKEN
 
         self.client_id = LEARNWORLDS_CLIENT_ID
@@ -138,6 +140,8 @@ class LearnWorldsApp:
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
         self.limiter = SlidingWindowLimiter(*rate_limit) if rate_limit else None
+        # The alternative reading of "a UNIX timestamp" (the vendor's examples are whole seconds).
+        self.whole_second_timestamps = whole_second_timestamps
         self._routes = self._build_routes()
 
     # -- App protocol ---------------------------------------------------------------------------------
@@ -227,7 +231,7 @@ class LearnWorldsApp:
             match = pattern.fullmatch(route)
             if match:
                 # ids in paths may be url-encoded ("User Id or email (encoded string)")
-                payload = handler(Query(request), **{key: unquote(value) for key, value in match.groupdict().items()})
+                payload = handler(Query(request, self.whole_second_timestamps), **{key: unquote(value) for key, value in match.groupdict().items()})
                 return Response.json(200, payload)
         raise not_found()
 

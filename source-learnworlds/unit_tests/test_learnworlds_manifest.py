@@ -124,6 +124,16 @@ def test_event_logs_ask_for_what_came_after_the_state_oldest_first(school):
     assert output.most_recent_state.stream_state.__dict__ == {"created": "2025-06-15T15:08:20.000000Z"}
 
 
+def test_created_after_is_whole_seconds_rounded_down_and_the_state_record_is_not_sent_again(school):
+    payments = [{"id": "at-state", "created": 1750000000.25}, {"id": "same-second-later", "created": 1750000000.75},
+                {"id": "earlier-in-the-second", "created": 1750000000.125}]
+    school.get(f"{API}/payments", json=page(payments, per_page=200))
+    state = StateBuilder().with_stream_state("payments", {"created": "2025-06-15T15:06:40.250000Z"}).build()
+    output = run_read(["payments"], sync_mode=SyncMode.incremental, state=state)
+    assert get_calls(school, "payments")[0].qs["created_after"] == ["1750000000"]
+    assert [r["id"] for r in records_of(output, "payments")] == ["same-second-later"]
+
+
 def test_payments_start_at_the_start_date(school):
     school.get(f"{API}/payments", json=page([], per_page=200, total_pages=0))
     run_read(["payments"], sync_mode=SyncMode.incremental)
