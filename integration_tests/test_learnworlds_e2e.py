@@ -392,6 +392,26 @@ def test_created_after_in_whole_seconds_skips_nothing_and_repeats_nothing(fresh_
         r["created"] for r in second.records_of("payments"))
 
 
+@pytest.mark.parametrize("leads_offered", [True, False], ids=["leads-offered", "leads-missing"])
+def test_a_list_the_school_does_not_offer_fails_naming_it(fresh_sandbox, discovered, leads_offered):
+    """Issue 10, item 10: a "does not exist" 404 on a top-level list is not an empty list."""
+    running = fresh_sandbox(scale="tiny", apps=[CONNECTOR],
+                            learnworlds={"unavailable_endpoints": () if leads_offered else ("leads",)})
+    dataset = running.app(CONNECTOR).dataset
+    streams = {stream["name"]: stream for stream in discovered["streams"]}
+    catalog = configured_catalog(discovered, streams=["leads", "user_roles"], incremental=False)
+    run = run_connector(CONNECTOR, "read", config=sandbox_config(CONNECTOR, running.url, start_date=EARLY_START), catalog=catalog)
+
+    served = expected_records(dataset)
+    assert_stream_matches("user_roles", run.records_of("user_roles"), served["user_roles"], streams["user_roles"])
+    if leads_offered:
+        assert run.exit_code == 0 and not run.errors
+        assert_stream_matches("leads", run.records_of("leads"), served["leads"], streams["leads"])
+    else:
+        assert run.exit_code != 0 and not run.records_of("leads")
+        assert any("list /v2/leads does not exist" in e["message"] and e["failure_type"] == "config_error" for e in run.errors)
+
+
 def test_start_date_bounds_what_happened_not_what_exists(fresh_sandbox, discovered):
     running = fresh_sandbox(scale="tiny", apps=[CONNECTOR])
     dataset = running.app(CONNECTOR).dataset

@@ -129,7 +129,7 @@ class LearnWorldsApp:
 
     def __init__(self, scale: str = "small", seed: int = 7, rate_limit: Optional[tuple[int, float]] = (30, 10.0),
                  token_lifetime_seconds: float = 8000, user_count: Optional[int] = None,
-                 whole_second_timestamps: bool = False) -> None:
+                 whole_second_timestamps: bool = False, unavailable_endpoints: tuple[str, ...] = ()) -> None:
         from sandbox import LEARNWORLDS_CLIENT_ID, LEARNWORLDS_CLIENT_SECRET, LEARNWORLDS_STATIC_TOKEN
 
         self.client_id = LEARNWORLDS_CLIENT_ID
@@ -142,6 +142,8 @@ class LearnWorldsApp:
         self.limiter = SlidingWindowLimiter(*rate_limit) if rate_limit else None
         # The alternative reading of "a UNIX timestamp" (the vendor's examples are whole seconds).
         self.whole_second_timestamps = whole_second_timestamps
+        # Lists this school's API does not offer (its plan or version): the API's "does not exist" 404.
+        self.unavailable_endpoints = set(unavailable_endpoints)
         self._routes = self._build_routes()
 
     # -- App protocol ---------------------------------------------------------------------------------
@@ -227,6 +229,8 @@ class LearnWorldsApp:
         if request.method != "GET":
             raise error_b(405, "Method not allowed")
         route = request.path[len(V2_PREFIX):].rstrip("/")
+        if route.lstrip("/") in self.unavailable_endpoints:
+            raise not_found()
         for pattern, handler in self._routes:
             match = pattern.fullmatch(route)
             if match:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 import yaml
-from airbyte_cdk.models import SyncMode
+from airbyte_cdk.models import FailureType, SyncMode
 from airbyte_cdk.test.state_builder import StateBuilder
 from jsonschema import Draft7Validator
 
@@ -215,6 +215,14 @@ def test_a_child_that_no_longer_exists_is_skipped(school):
     school.get(f"{API}/courses/course-1/analytics", status_code=404, json={"error": "Sorry the resource your trying to access does not exist."})
     school.get(f"{API}/courses/course-2/analytics", json={"students": 2})
     assert [r["course_id"] for r in records_of(run_read(["course_analytics"]), "course_analytics")] == ["course-2"]
+
+
+def test_a_top_level_list_that_does_not_exist_fails_naming_the_endpoint(school):
+    school.get(f"{API}/leads", status_code=404, json={"error": "Sorry the resource your trying to access does not exist."})
+    output = run_read(["leads"])
+    assert not output.records
+    assert any(e.trace.error.failure_type == FailureType.config_error and "list /v2/leads does not exist" in e.trace.error.message
+               and "'leads'" in e.trace.error.message for e in output.errors)
 
 
 # -- the manifest's declarations ---------------------------------------------------------------------------
