@@ -370,6 +370,48 @@ def test_incremental_runs_return_only_new_and_changed_records(fresh_sandbox, dis
     assert epoch_seconds(second.stream_state("payments")["created"]) == pytest.approx(max(p["created"] for p in added_payments), abs=1e-6)
 
 
+@pytest.mark.parametrize("whole_seconds_only", [False, True], ids=["fractions-accepted", "whole-seconds-only"])
+def test_created_after_in_whole_seconds_skips_nothing_and_repeats_nothing(fresh_sandbox, discovered, whole_seconds_only):
+    """Issue 10, item 9: the vendor's examples send whole seconds; a school may refuse a fraction."""
+    running = fresh_sandbox(scale="tiny", apps=[CONNECTOR], learnworlds={"whole_second_timestamps": whole_seconds_only})
+    dataset = running.app(CONNECTOR).dataset
+    config = sandbox_config(CONNECTOR, running.url, start_date=EARLY_START)
+    catalog = configured_catalog(discovered, streams=["payments", "event_logs"])
+    first = read(config, catalog)
+    state_created = max(p["created"] for p in dataset.payments)
+    # One payment in the same second as the state, after it: the rounded-down filter reads that second again.
+    (same_second,) = dataset.add_payments(1, at=state_created - 0.5 + 0.001)
+    assert int(same_second["created"]) == int(state_created) and same_second["created"] > state_created
+    later = dataset.add_payments(2)
+
+    second = read(config, catalog, state=first.final_state())
+    assert all("." not in entry.param("created_after") for entry in running.log.entries(app=CONNECTOR, path_prefix="/admin/api/v2/")
+               if entry.param("created_after") is not None)
+    assert sorted(r["id"] for r in second.records_of("payments")) == sorted(p["id"] for p in [same_second, *later])
+    assert sorted(r["created"] for r in second.records_of("event_logs")) == sorted(
+        r["created"] for r in second.records_of("payments"))
+
+
+@pytest.mark.parametrize("leads_offered", [True, False], ids=["leads-offered", "leads-missing"])
+def test_a_list_the_school_does_not_offer_fails_naming_it(fresh_sandbox, discovered, leads_offered):
+    """Issue 10, item 10: a "does not exist" 404 on a top-level list is not an empty list."""
+    running = fresh_sandbox(scale="tiny", apps=[CONNECTOR],
+                            learnworlds={"unavailable_endpoints": () if leads_offered else ("leads",)})
+    dataset = running.app(CONNECTOR).dataset
+    streams = {stream["name"]: stream for stream in discovered["streams"]}
+    catalog = configured_catalog(discovered, streams=["leads", "user_roles"], incremental=False)
+    run = run_connector(CONNECTOR, "read", config=sandbox_config(CONNECTOR, running.url, start_date=EARLY_START), catalog=catalog)
+
+    served = expected_records(dataset)
+    assert_stream_matches("user_roles", run.records_of("user_roles"), served["user_roles"], streams["user_roles"])
+    if leads_offered:
+        assert run.exit_code == 0 and not run.errors
+        assert_stream_matches("leads", run.records_of("leads"), served["leads"], streams["leads"])
+    else:
+        assert run.exit_code != 0 and not run.records_of("leads")
+        assert any("list /v2/leads does not exist" in e["message"] and e["failure_type"] == "config_error" for e in run.errors)
+
+
 def test_start_date_bounds_what_happened_not_what_exists(fresh_sandbox, discovered):
     running = fresh_sandbox(scale="tiny", apps=[CONNECTOR])
     dataset = running.app(CONNECTOR).dataset

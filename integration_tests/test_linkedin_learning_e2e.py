@@ -6,8 +6,9 @@ values intact.
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 import pytest
 from jsonschema import Draft7Validator
@@ -22,7 +23,7 @@ ASSET_TYPES = ["COURSE", "LEARNING_PATH"]
 WINDOW_DAYS = 7
 REPORT_WINDOWS = 10  # covers the small dataset's 60 days of activity
 DERIVED_ASSET_FIELDS = ("last_updated_at", "source_locale")
-DERIVED_REPORT_FIELDS = ("report_key", "window_start", "window_end", "latest_data_at")
+DERIVED_REPORT_FIELDS = ("report_key", "window_start", "window_end", "latest_data_at", "report_asset_type")
 
 
 def rfc3339(epoch_ms: int) -> str:
@@ -88,9 +89,10 @@ def api_requests(sandbox: Sandbox, path: str = "/v2") -> list:
     return sandbox.log.entries(app=CONNECTOR, path_prefix=path)
 
 
-def report_windows(sandbox: Sandbox) -> list[int]:
-    start, now_ms = first_window_ms(sandbox), dataset_of(sandbox).now_ms
-    return [start + n * WINDOW_DAYS * DAY_MS for n in range((now_ms - start) // (WINDOW_DAYS * DAY_MS) + 1)]
+def report_windows(sandbox: Sandbox, start: Optional[int] = None) -> dict[int, int]:
+    """The report windows a sync from `start` reads, with the days each covers: the latest ends at today's 00:00 UTC."""
+    start, today_ms = start or first_window_ms(sandbox), int(time.time() * 1000) // DAY_MS * DAY_MS
+    return {window: min(WINDOW_DAYS, (today_ms - window) // DAY_MS) for window in range(start, today_ms, WINDOW_DAYS * DAY_MS)}
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +108,24 @@ def full_sync(sandbox: Sandbox, catalog: dict[str, Any]) -> ConnectorRun:
 
 
 def test_learning_assets_equal_the_catalog(sandbox: Sandbox, full_sync: ConnectorRun) -> None:
+    assert_assets_equal_the_catalog(sandbox, full_sync.records_of("learning_assets"))
+
+
+@pytest.mark.parametrize("refuse_learning_paths", [False, True], ids=["paths-accepted", "paths-refused"])
+def test_learning_paths_are_read_whether_locale_and_type_accepts_them_or_not(
+        fresh_sandbox, catalog: dict[str, Any], refuse_learning_paths: bool) -> None:
+    """Issue 10, item 8: the vendor's localeAndType lists COURSE, CHAPTER and VIDEO; Totara reads paths through criteria."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR],
+                            linkedin_learning={"locale_and_type_refuses_learning_paths": refuse_learning_paths})
+    run = read(config_for(sandbox), configured_catalog(
+        catalog, streams=["learning_assets", "learning_asset_contents"], incremental=False))
+    assert_assets_equal_the_catalog(sandbox, run.records_of("learning_assets"))
+    assert_contents_equal_the_hierarchy(sandbox, run.records_of("learning_asset_contents"))
+    assert all(r.status == 200 for r in api_requests(sandbox))
+
+
+def assert_assets_equal_the_catalog(sandbox: Sandbox, records: list[dict[str, Any]]) -> None:
+    """Every asset of the configured types and locales, retired ones included, once and intact."""
     dataset = dataset_of(sandbox)
     expected = {
         asset["urn"]: (asset, locale)
@@ -113,7 +133,7 @@ def test_learning_assets_equal_the_catalog(sandbox: Sandbox, full_sync: Connecto
         for locale in LOCALES
         for asset in dataset.assets(asset_type, locale, include_retired=True)
     }
-    delivered = by_key(full_sync.records_of("learning_assets"), "urn")
+    delivered = by_key(records, "urn")
     assert delivered.keys() == expected.keys()
     assert any(asset["details"]["availability"] == "RETIRED" for asset, _ in expected.values())
     for urn, record in delivered.items():
@@ -124,6 +144,20 @@ def test_learning_assets_equal_the_catalog(sandbox: Sandbox, full_sync: Connecto
 
 
 def test_learning_asset_contents_equal_the_hierarchy(sandbox: Sandbox, full_sync: ConnectorRun) -> None:
+    assert_contents_equal_the_hierarchy(sandbox, full_sync.records_of("learning_asset_contents"))
+
+
+@pytest.mark.parametrize("strict_expand_depth", [False, True], ids=["details-depth", "listing-depth"])
+def test_content_tree_is_whole_under_both_readings_of_expand_depth(fresh_sandbox, catalog: dict[str, Any],
+                                                                  strict_expand_depth: bool) -> None:
+    """Issue 10, item 3: under the stricter reading a course lists its chapters only at depth 2, their videos at 3."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR], linkedin_learning={"strict_expand_depth": strict_expand_depth})
+    run = read(config_for(sandbox), configured_catalog(catalog, streams=["learning_asset_contents"], incremental=False))
+    assert_contents_equal_the_hierarchy(sandbox, run.records_of("learning_asset_contents"))
+
+
+def assert_contents_equal_the_hierarchy(sandbox: Sandbox, records: list[dict[str, Any]]) -> None:
+    """Every course -> chapter -> video and path -> course edge of the catalog, once, with title and position."""
     dataset = dataset_of(sandbox)
     expected: dict[tuple[str, str], tuple[str, int]] = {}
 
@@ -139,7 +173,7 @@ def test_learning_asset_contents_equal_the_hierarchy(sandbox: Sandbox, full_sync
             walk(course, levels_left=2)
         for path in dataset.assets("LEARNING_PATH", locale, include_retired=True):
             walk(path, levels_left=1)
-    delivered = by_key(full_sync.records_of("learning_asset_contents"), "parent_urn", "child_urn")
+    delivered = by_key(records, "parent_urn", "child_urn")
     assert delivered.keys() == expected.keys()
     assert {record["child_type"] for record in delivered.values()} == {"CHAPTER", "VIDEO", "COURSE"}
     for edge, record in delivered.items():
@@ -160,23 +194,23 @@ def test_learning_classifications_equal_the_taxonomy(sandbox: Sandbox, full_sync
         assert without(record, ["source_locale"]) == expected[key]
 
 
-@pytest.mark.parametrize(
-    "stream, primary, secondary",
-    [("learning_activity_reports", "INDIVIDUAL", "CONTENT"), ("learning_activity_account_totals", "ACCOUNT", None)],
-)
-def test_activity_reports_equal_the_dataset(sandbox: Sandbox, full_sync: ConnectorRun, stream: str, primary: str, secondary) -> None:
+def assert_reports_equal_the_dataset(sandbox: Sandbox, records: list[dict[str, Any]], primary: str, secondary: Optional[str],
+                                     asset_types: Iterable[Optional[str]] = (None,), start: Optional[int] = None) -> None:
+    """Every report row of every window with data, per requested asset type, and nothing else."""
     dataset = dataset_of(sandbox)
     expected: dict[tuple, dict[str, Any]] = {}
-    for window in report_windows(sandbox):
+    for window, days in report_windows(sandbox, start).items():
         if window >= dataset.latest_data_at:
             continue  # no data can exist yet
-        for element in dataset.activity_report(window, WINDOW_DAYS, primary, secondary):
-            identity = (json.dumps(element["learnerDetails"]["entity"], sort_keys=True),
-                        element.get("contentDetails", {}).get("contentUrn"), rfc3339(window))
-            expected[identity] = element
-    delivered = by_key(full_sync.records_of(stream), "report_key")
+        for asset_type in asset_types:
+            for element in dataset.activity_report(window, days, primary, secondary, asset_type=asset_type):
+                identity = (json.dumps(element["learnerDetails"]["entity"], sort_keys=True),
+                            element.get("contentDetails", {}).get("contentUrn"), rfc3339(window), asset_type)
+                expected[identity] = element
+    delivered = by_key(records, "report_key")
     by_identity = {
-        (json.dumps(r["learnerDetails"]["entity"], sort_keys=True), (r.get("contentDetails") or {}).get("contentUrn"), r["window_start"]): r
+        (json.dumps(r["learnerDetails"]["entity"], sort_keys=True), (r.get("contentDetails") or {}).get("contentUrn"),
+         r["window_start"], r.get("report_asset_type")): r
         for r in delivered.values()
     }
     assert len(by_identity) == len(delivered)
@@ -187,6 +221,32 @@ def test_activity_reports_equal_the_dataset(sandbox: Sandbox, full_sync: Connect
         assert without(record, DERIVED_REPORT_FIELDS + tuple(pivot_columns(record, element))) == element
         assert record["window_end"] == rfc3339(epoch_ms(record["window_start"]) + WINDOW_DAYS * DAY_MS)
         assert record["latest_data_at"] == rfc3339_ms(element["latestDataAt"])
+
+
+@pytest.mark.parametrize(
+    "stream, primary, secondary, asset_types",
+    [("learning_activity_reports", "INDIVIDUAL", "CONTENT", ["COURSE"]),  # the default activity_report_asset_types
+     ("learning_activity_account_totals", "ACCOUNT", None, [None])],
+)
+def test_activity_reports_equal_the_dataset(sandbox: Sandbox, full_sync: ConnectorRun, stream: str, primary: str,
+                                            secondary: Optional[str], asset_types: list) -> None:
+    assert_reports_equal_the_dataset(sandbox, full_sync.records_of(stream), primary, secondary, asset_types)
+
+
+@pytest.mark.parametrize("asset_type_required", [False, True], ids=["assetType-optional", "assetType-required"])
+def test_content_reports_are_read_per_asset_type_under_both_readings(fresh_sandbox, catalog: dict[str, Any],
+                                                                    asset_type_required: bool) -> None:
+    """Issue 10, item 2: under the stricter reading, CONTENT without assetType is a 400."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR],
+                            linkedin_learning={"content_reports_require_asset_type": asset_type_required})
+    asset_types = ["COURSE", "VIDEO"]
+    run = read(config_for(sandbox, activity_report_asset_types=asset_types),
+               configured_catalog(catalog, streams=["learning_activity_reports"], incremental=False))
+
+    assert {r.param("assetType") for r in api_requests(sandbox, "/v2/learningActivityReports")} == set(asset_types)
+    records = run.records_of("learning_activity_reports")
+    assert {r["report_asset_type"] for r in records} == set(asset_types)
+    assert_reports_equal_the_dataset(sandbox, records, "INDIVIDUAL", "CONTENT", asset_types)
 
 
 def pivot_columns(record: dict[str, Any], element: dict[str, Any]) -> dict[str, Any]:
@@ -219,7 +279,32 @@ def test_records_match_the_discovered_schemas(catalog: dict[str, Any], full_sync
         assert not problems, f"{stream['name']}: {problems[:3]}"
 
 
+@pytest.mark.parametrize("refuse_windows_past_now", [False, True], ids=["future-end-accepted", "future-end-refused"])
+def test_latest_report_window_ends_no_later_than_now(fresh_sandbox, catalog: dict[str, Any], refuse_windows_past_now: bool) -> None:
+    """Issue 10, item 4: the latest window is shortened to end at today's 00:00 UTC; its rows keep the whole window's end."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR],
+                            linkedin_learning={"refuse_report_windows_past_now": refuse_windows_past_now})
+    start = first_window_ms(sandbox) + 3 * DAY_MS  # so that the latest window started 4 days ago
+    run = read(config_for(sandbox, start_date=rfc3339(start)), configured_catalog(
+        catalog, streams=["learning_activity_reports", "learning_activity_account_totals"], incremental=False))
+
+    today_ms = int(time.time() * 1000) // DAY_MS * DAY_MS
+    requests = api_requests(sandbox, "/v2/learningActivityReports")
+    assert all(int(r.param("startedAt")) + int(r.param("timeOffset.duration")) * DAY_MS <= today_ms for r in requests)
+    latest = max(report_windows(sandbox, start))
+    assert {r.param("timeOffset.duration") for r in requests if int(r.param("startedAt")) == latest} == {"4"}
+    assert_reports_equal_the_dataset(sandbox, run.records_of("learning_activity_reports"), "INDIVIDUAL", "CONTENT", ["COURSE"], start)
+    assert_reports_equal_the_dataset(sandbox, run.records_of("learning_activity_account_totals"), "ACCOUNT", None, start=start)
+
+
 # -- incremental reads ------------------------------------------------------------------------
+def report_cursor(run: ConnectorRun) -> str:
+    """The saved window of `learning_activity_reports`, read per asset type (the default: COURSE only)."""
+    (partition,) = run.stream_state("learning_activity_reports")["states"]
+    assert partition["partition"] == {"asset_type": "COURSE"}
+    return partition["cursor"]["window_start"]
+
+
 def test_second_incremental_sync_returns_only_changes_and_state_round_trips(fresh_sandbox, catalog: dict[str, Any]) -> None:
     sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR])
     config = config_for(sandbox)
@@ -241,7 +326,7 @@ def test_second_incremental_sync_returns_only_changes_and_state_round_trips(fres
     assert all(" (updated 1)" in r["title"]["value"] for r in second.records_of("learning_assets"))
     # Reports: the sync resumes one window (the 3-day lookback, rounded up to a window) before the
     # saved window, and the late activity is in what it reads again.
-    saved_window = epoch_ms(first.stream_state("learning_activity_reports")["window_start"])
+    saved_window = epoch_ms(report_cursor(first))
     first_window_read = min(int(e.param("startedAt")) for e in api_requests(sandbox, "/v2/learningActivityReports"))
     assert first_window_read == saved_window - WINDOW_DAYS * DAY_MS
     learner_entity = late["learner"]["entity"]
@@ -252,7 +337,33 @@ def test_second_incremental_sync_returns_only_changes_and_state_round_trips(fres
     third = read(config, catalog, state=second.final_state())
     assert third.records_of("learning_assets") == []
     assert third.stream_state("learning_assets") == second.stream_state("learning_assets")
-    assert third.stream_state("learning_activity_reports")["window_start"] <= rfc3339(dataset.latest_data_at)
+    assert report_cursor(third) <= rfc3339(dataset.latest_data_at)
+
+
+@pytest.mark.parametrize("result_cap", [None, 500], ids=["uncapped", "capped-at-500"])
+def test_incremental_assets_lose_no_change_to_a_capped_answer(fresh_sandbox, catalog: dict[str, Any], result_cap) -> None:
+    """Issue 10, item 1: users report that a lastModifiedAfter search is cut at 500, `paging.total` included."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR],
+                            linkedin_learning={"asset_count": 1000, "last_modified_result_cap": result_cap})
+    config = config_for(sandbox, locales=["en_US"], asset_types=["COURSE"])
+    selected = configured_catalog(catalog, streams=["learning_assets"])
+    dataset = dataset_of(sandbox)
+    first = read(config, selected)
+    dataset.touch_assets(count=1, locale="en_US")
+    # The saved cursor is now less than a day old, so the API honours lastModifiedAfter.
+    second = read(config, selected, state=first.final_state())
+    touched = dataset.touch_assets(count=600, locale="en_US")
+    assert len(touched) == 600 and dataset.asset_count_of("COURSE", "en_US") > 600
+    sandbox.log.clear()
+    third = read(config, selected, state=second.final_state())
+
+    delivered = by_key(third.records_of("learning_assets"), "urn")
+    assert sorted(delivered) == sorted(touched)
+    for urn, record in delivered.items():
+        assert without(record, DERIVED_ASSET_FIELDS) == dataset.asset(urn)
+    finders = [r.param("q") for r in api_requests(sandbox, "/v2/learningAssets")]
+    assert finders[0] == "criteria"
+    assert ("localeAndType" in finders) == (result_cap is not None), "the whole partition is read only when capped"
 
 
 # -- field projection -------------------------------------------------------------------------

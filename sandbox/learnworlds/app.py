@@ -52,8 +52,9 @@ def not_found() -> ApiError:
 class Query:
     """Typed, validated access to a request's query parameters (422 shape B on bad values)."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, whole_second_timestamps: bool = False) -> None:
         self.request = request
+        self.whole_second_timestamps = whole_second_timestamps
 
     def text(self, name: str) -> Optional[str]:
         value = self.request.param(name)
@@ -99,7 +100,7 @@ class Query:
             moment = float(value)
         except ValueError:
             moment = math.nan
-        if not math.isfinite(moment):
+        if not math.isfinite(moment) or (self.whole_second_timestamps and not value.isdigit()):
             raise error_b(422, f"You need to provide a valid {name} query parameters value: a UNIX timestamp")
         return moment
 
@@ -129,7 +130,8 @@ class LearnWorldsApp:
 
     def __init__(self, scale: str = "small", seed: int = 7, rate_limit: Optional[tuple[int, float]] = (30, 10.0),
                  token_lifetime_seconds: float = 8000, user_count: Optional[int] = None,
-                 json_token_body_only: bool = False) -> None:
+                 json_token_body_only: bool = False, whole_second_timestamps: bool = False,
+                 unavailable_endpoints: tuple[str, ...] = ()) -> None:
         from sandbox import LEARNWORLDS_CLIENT_ID, LEARNWORLDS_CLIENT_SECRET, LEARNWORLDS_STATIC_TOKEN
 
         self.client_id = LEARNWORLDS_CLIENT_ID
@@ -142,6 +144,10 @@ class LearnWorldsApp:
         # The documents show both bodies; a school may accept only the JSON one.
         self.json_token_body_only = json_token_body_only
         self.limiter = SlidingWindowLimiter(*rate_limit) if rate_limit else None
+        # The alternative reading of "a UNIX timestamp" (the vendor's examples are whole seconds).
+        self.whole_second_timestamps = whole_second_timestamps
+        # Lists this school's API does not offer (its plan or version): the API's "does not exist" 404.
+        self.unavailable_endpoints = set(unavailable_endpoints)
         self._routes = self._build_routes()
 
     # -- App protocol ---------------------------------------------------------------------------------
@@ -229,11 +235,13 @@ class LearnWorldsApp:
         if request.method != "GET":
             raise error_b(405, "Method not allowed")
         route = request.path[len(V2_PREFIX):].rstrip("/")
+        if route.lstrip("/") in self.unavailable_endpoints:
+            raise not_found()
         for pattern, handler in self._routes:
             match = pattern.fullmatch(route)
             if match:
                 # ids in paths may be url-encoded ("User Id or email (encoded string)")
-                payload = handler(Query(request), **{key: unquote(value) for key, value in match.groupdict().items()})
+                payload = handler(Query(request, self.whole_second_timestamps), **{key: unquote(value) for key, value in match.groupdict().items()})
                 return Response.json(200, payload)
         raise not_found()
 

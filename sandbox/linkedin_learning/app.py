@@ -179,13 +179,22 @@ class _SortedSelection:
 
 class LinkedInLearningApp:
     """The emulated API. Options: `token_lifetime_seconds` (default 7775999), `daily_quota`
-    (authenticated API requests per UTC day; None = unlimited); the rest go to the dataset."""
+    (authenticated API requests per UTC day; None = unlimited), the alternative readings of the
+    documents (README: "Alternative readings"; all off by default); the rest go to the dataset."""
 
     name = "linkedin_learning"
 
     def __init__(self, scale: str = "small", seed: int = 7, *, token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS,
-                 daily_quota: Optional[int] = None, **dataset_options: Any) -> None:
+                 daily_quota: Optional[int] = None, content_reports_require_asset_type: bool = False,
+                 strict_expand_depth: bool = False, last_modified_result_cap: Optional[int] = None,
+                 locale_and_type_refuses_learning_paths: bool = False, refuse_report_windows_past_now: bool = False,
+                 **dataset_options: Any) -> None:
         self.dataset = LinkedInLearningDataset(scale, seed, **dataset_options)
+        self.content_reports_require_asset_type = content_reports_require_asset_type
+        self.strict_expand_depth = strict_expand_depth
+        self.last_modified_result_cap = last_modified_result_cap
+        self.locale_and_type_refuses_learning_paths = locale_and_type_refuses_learning_paths
+        self.refuse_report_windows_past_now = refuse_report_windows_past_now
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
         self.daily_quota = daily_quota
@@ -304,6 +313,9 @@ class LinkedInLearningApp:
     # -- learningAssets -----------------------------------------------------------------------
     def _assets_by_locale_and_type(self, request: Request, params: _Params) -> Response:
         asset_type = params.choice("assetType", ASSET_TYPES, required=True)
+        if asset_type == "LEARNING_PATH" and self.locale_and_type_refuses_learning_paths:
+            raise BadRequest("Invalid value 'LEARNING_PATH' for query parameter 'assetType' with q=localeAndType; "
+                             "supported values: COURSE, VIDEO, CHAPTER.")
         locale = params.locale("sourceLocale", required=True)
         include_retired = params.boolean("includeRetired", False)
         depth = params.integer("expandDepth", 1)
@@ -311,7 +323,8 @@ class LinkedInLearningApp:
         total = dataset.asset_count_of(asset_type, locale, include_retired) if locale in CATALOG_LOCALES else 0
 
         def render(start: int, stop: int) -> list[dict]:
-            return [dataset.render(dataset.nth_ref(asset_type, locale, include_retired, k), depth) for k in range(start, stop)]
+            return [dataset.render(dataset.nth_ref(asset_type, locale, include_retired, k), depth, strict_depth=self.strict_expand_depth)
+                    for k in range(start, stop)]
 
         return self._page(request, params, total, render)
 
@@ -319,12 +332,16 @@ class LinkedInLearningApp:
         criteria = self._criteria(params)
         depth = params.integer("assetRetrievalCriteria.expandDepth", 1)
         selection = self._cached(("criteria", criteria), lambda: self._select(criteria))
-        reachable = min(selection.total, KEYWORD_RESULT_CAP) if criteria.truncated else selection.total
+        total = selection.total
+        reachable = min(total, KEYWORD_RESULT_CAP) if criteria.truncated else total
+        if criteria.last_modified_after is not None and self.last_modified_result_cap is not None:
+            # Reported by users of the real API: a lastModifiedAfter search is cut at a cap, total included.
+            total = reachable = min(reachable, self.last_modified_result_cap)
 
         def render(start: int, stop: int) -> list[dict]:
-            return [self.dataset.render(ref, depth) for ref in selection.refs(start, stop)]
+            return [self.dataset.render(ref, depth, strict_depth=self.strict_expand_depth) for ref in selection.refs(start, stop)]
 
-        return self._page(request, params, selection.total, render, reachable=reachable)
+        return self._page(request, params, total, render, reachable=reachable)
 
     def _criteria(self, params: _Params) -> _Criteria:
         prefix = "assetFilteringCriteria"
@@ -414,7 +431,7 @@ class LinkedInLearningApp:
         ref = self.dataset.parse_urn(urn)
         if ref is None or (self.dataset.ref_retired(ref) and not include_retired):
             return error_response(404, f"Learning asset {urn} does not exist" + ("" if ref is None else " or is retired (set includeRetired=true)") + ".")
-        return json_response(200, project(self.dataset.render(ref, depth), projection))
+        return json_response(200, project(self.dataset.render(ref, depth, strict_depth=self.strict_expand_depth), projection))
 
     # -- learningClassifications --------------------------------------------------------------
     def _classifications_by_locale_and_type(self, request: Request, params: _Params) -> Response:
@@ -452,6 +469,9 @@ class LinkedInLearningApp:
         if days > MAX_REPORT_WINDOW_DAYS:
             raise BadRequest(f"The report window (timeOffset {duration} {unit}) is {days} days long; the maximum is "
                              f"{MAX_REPORT_WINDOW_DAYS} days. Split the period into windows of at most {MAX_REPORT_WINDOW_DAYS} days.")
+        if self.refuse_report_windows_past_now and started_at + days * DAY_MS > time.time() * 1000:
+            raise BadRequest(f"The report window (startedAt {started_at} + timeOffset {duration} {unit}) ends after the "
+                             "current time; shorten timeOffset.duration.")
         primary = params.choice("aggregationCriteria.primary", AGGREGATIONS, required=True)
         secondary = params.choice("aggregationCriteria.secondary", AGGREGATIONS)
         if secondary in (primary, "ACCOUNT"):
@@ -459,6 +479,9 @@ class LinkedInLearningApp:
                              "use a different INDIVIDUAL, CONTENT or GROUP aggregation.")
         content_source = params.choice("contentSource", CONTENT_SOURCES, default="ALL_SOURCES")
         asset_type = params.choice("assetType", REPORTING_ASSET_TYPES)
+        if asset_type is None and self.content_reports_require_asset_type and "CONTENT" in (primary, secondary):
+            raise BadRequest("Missing required query parameter 'assetType': a report aggregated by CONTENT needs one "
+                             f"asset type; supported values: {', '.join(REPORTING_ASSET_TYPES)}.")
         report = self._cached(("report", started_at, days, primary, secondary, content_source, asset_type),
                               lambda: self.dataset.activity_report(started_at, days, primary, secondary, content_source, asset_type))
         return self._page(request, params, len(report), lambda start, stop: report[start:stop], default_count=10)

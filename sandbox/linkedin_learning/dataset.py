@@ -586,8 +586,11 @@ class LinkedInLearningDataset:
                 parent = self._classes[parent][3]
         return found
 
-    def render(self, ref: tuple, expand_depth: int = 1, level: int = 1) -> dict[str, Any]:
-        """The API element of an asset reference at `expand_depth` (see the module docstring)."""
+    def render(self, ref: tuple, expand_depth: int = 1, level: int = 1, strict_depth: bool = False) -> dict[str, Any]:
+        """The API element of an asset reference at `expand_depth` (see the module docstring).
+
+        `strict_depth`: the stricter reading of expandDepth, under which an asset lists its
+        children only when they are within the depth (a course's chapters from depth 2 on)."""
         locale = self.ref_locale(ref)
         urn = self.ref_urn(ref)
         touched = self._touched.get(urn) if self._touched else None
@@ -601,8 +604,8 @@ class LinkedInLearningDataset:
             return element
         element["details"] = self._details(ref, locale, urn, base_title, touched)
         children = self._children(ref)
-        if children is not None:
-            element["contents"] = [{"asset": self.render(child, expand_depth, level + 1)} for child in children]
+        if children is not None and not (strict_depth and level >= expand_depth):
+            element["contents"] = [{"asset": self.render(child, expand_depth, level + 1, strict_depth)} for child in children]
         return element
 
     # ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import requests
 import yaml
-from airbyte_cdk.models import SyncMode
+from airbyte_cdk.models import FailureType, SyncMode
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import HTTPAPIBudget as HTTPAPIBudgetModel
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.streams.call_rate import CallRateLimitHit
@@ -128,6 +128,16 @@ def test_event_logs_ask_for_what_came_after_the_state_oldest_first(school):
     assert output.most_recent_state.stream_state.__dict__ == {"created": "2025-06-15T15:08:20.000000Z"}
 
 
+def test_created_after_is_whole_seconds_rounded_down_and_the_state_record_is_not_sent_again(school):
+    payments = [{"id": "at-state", "created": 1750000000.25}, {"id": "same-second-later", "created": 1750000000.75},
+                {"id": "earlier-in-the-second", "created": 1750000000.125}]
+    school.get(f"{API}/payments", json=page(payments, per_page=200))
+    state = StateBuilder().with_stream_state("payments", {"created": "2025-06-15T15:06:40.250000Z"}).build()
+    output = run_read(["payments"], sync_mode=SyncMode.incremental, state=state)
+    assert get_calls(school, "payments")[0].qs["created_after"] == ["1750000000"]
+    assert [r["id"] for r in records_of(output, "payments")] == ["same-second-later"]
+
+
 def test_payments_start_at_the_start_date(school):
     school.get(f"{API}/payments", json=page([], per_page=200, total_pages=0))
     run_read(["payments"], sync_mode=SyncMode.incremental)
@@ -209,6 +219,14 @@ def test_a_child_that_no_longer_exists_is_skipped(school):
     school.get(f"{API}/courses/course-1/analytics", status_code=404, json={"error": "Sorry the resource your trying to access does not exist."})
     school.get(f"{API}/courses/course-2/analytics", json={"students": 2})
     assert [r["course_id"] for r in records_of(run_read(["course_analytics"]), "course_analytics")] == ["course-2"]
+
+
+def test_a_top_level_list_that_does_not_exist_fails_naming_the_endpoint(school):
+    school.get(f"{API}/leads", status_code=404, json={"error": "Sorry the resource your trying to access does not exist."})
+    output = run_read(["leads"])
+    assert not output.records
+    assert any(e.trace.error.failure_type == FailureType.config_error and "list /v2/leads does not exist" in e.trace.error.message
+               and "'leads'" in e.trace.error.message for e in output.errors)
 
 
 # -- the manifest's declarations ---------------------------------------------------------------------------

@@ -14,8 +14,10 @@ import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
+from airbyte_cdk.sources.declarative.retrievers import Retriever, SimpleRetriever
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.streams.call_rate import APIBudget
+from airbyte_cdk.sources.streams.core import StreamData
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
@@ -27,6 +29,13 @@ from learning_connector_kit.tokens import NewTokenCheckingErrorHandler
 logger = logging.getLogger("airbyte")
 
 DAILY_QUOTA_SERVICE_ERROR_CODE = 101
+# `paging.total` values at which an answer is cut: the documented 1000-record limit, and the 500 users
+# report for `lastModifiedAfter` searches (MS Q&A 40689). Totara re-reads a type whose total is 1000.
+KNOWN_RESULT_CAPS = frozenset({500, 1000})
+
+
+class PossiblyCappedResult(Exception):
+    """A search answer that may have been cut short; raised where a complete read can replace it."""
 
 
 def next_quota_reset(now: Optional[datetime] = None) -> datetime:
@@ -154,6 +163,9 @@ class CompletePagesExtractor(RecordExtractor):
     field_path: List[str]
     config: Config
     parameters: InitVar[Mapping[str, Any]]
+    # Set where a complete read can replace the answer (ChangedAssetsRetriever): a result that may be
+    # capped raises PossiblyCappedResult instead of being delivered in part.
+    raise_when_capped: bool = False
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         body = decoded_page(response)
@@ -166,13 +178,47 @@ class CompletePagesExtractor(RecordExtractor):
         total, start = paging.get("total"), paging.get("start") or 0
         # As the paginator decides: no next link, or an empty page at or past `paging.total`.
         is_last_page = not has_next or (not records and start >= (total if isinstance(total, int) else 0))
-        if is_last_page and isinstance(total, int) and start + len(records) < total:
+        falls_short = is_last_page and isinstance(total, int) and start + len(records) < total
+        if self.raise_when_capped and (falls_short or (start == 0 and total in KNOWN_RESULT_CAPS)):
+            raise PossiblyCappedResult(
+                f"{response.request.path_url} reports paging.total={total}"
+                + (f" but ends at record {start + len(records)}." if falls_short else ", a known cap.")
+            )
+        if falls_short:
             logger.warning(
                 f"INCOMPLETE RESULT: {response.request.method} {response.request.path_url} reports "
                 f"paging.total={total} but its last page ends at record {start + len(records)}; "
                 f"{total - start - len(records)} records were not delivered by the API."
             )
         return records
+
+
+@dataclass
+class ChangedAssetsRetriever(Retriever):
+    """Reads a partition's changes through `changes`; when that answer may be capped, reads the whole
+    partition through `whole_partition` (filtered on the client like the changes) and delivers what
+    `changes` had not.
+
+    Why: the CDK has no way to replace one request series of a partition by another.
+    """
+
+    changes: SimpleRetriever
+    whole_partition: SimpleRetriever
+    parameters: InitVar[Mapping[str, Any]]
+
+    def read_records(self, records_schema: Mapping[str, Any], stream_slice: Optional[StreamSlice] = None) -> Iterable[StreamData]:
+        delivered: set[str] = set()
+        try:
+            for record in self.changes.read_records(records_schema, stream_slice):
+                delivered.add(record["urn"])
+                yield record
+            return
+        except PossiblyCappedResult as capped:
+            partition = stream_slice.partition if stream_slice is not None else {}
+            logger.warning(f"{capped} Reading the whole partition {dict(partition)} instead, keeping only what changed.")
+        for record in self.whole_partition.read_records(records_schema, stream_slice):
+            if record["urn"] not in delivered:
+                yield record
 
 
 @dataclass
@@ -268,7 +314,7 @@ def activity_column(activity: Mapping[str, Any], in_content_grain: bool) -> str:
 
 @dataclass
 class ActivityReportFields(RecordTransformation):
-    """Adds a deterministic key and one numeric column per activity.
+    """Adds a deterministic key, the partition's `report_asset_type`, and one numeric column per activity.
 
     Why: report elements have no identifier, and `activities` is a list whose order and length vary
     with the aggregation; a warehouse needs stable columns (the CDK has no pivot transformation).
@@ -290,6 +336,11 @@ class ActivityReportFields(RecordTransformation):
             record.get("window_start"),
             record.get("window_end"),
         ]
+        # Rows read without an asset type keep the key they always had.
+        asset_type = stream_slice.partition.get("asset_type") if stream_slice is not None else None
+        if asset_type:
+            record["report_asset_type"] = asset_type
+            identity.append(asset_type)
         record["report_key"] = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
         in_content_grain = "contentDetails" in record
         for activity in record.get("activities") or []:

@@ -135,6 +135,38 @@ def test_saved_state_switches_to_changed_assets_and_filters_what_is_not_newer(ap
     assert output.most_recent_state.stream_state.__dict__["states"][0]["cursor"] == {"last_updated_at": "2026-01-01T00:00:00.001Z"}
 
 
+def changed_assets_state(saved: str) -> dict[str, Any]:
+    return {"use_global_cursor": False, "states": [
+        {"partition": {"asset_type": "COURSE", "locale": "en_US"}, "cursor": {"last_updated_at": saved}}]}
+
+
+def test_changes_at_a_known_cap_are_read_again_from_the_whole_partition(api: requests_mock.Mocker) -> None:
+    saved_ms = epoch_ms("2026-01-01T00:00:00Z")
+    changed = [asset(n, saved_ms + n) for n in range(1, 4)]
+    # The criteria answer says 500 and is cut there; localeAndType has the whole partition.
+    api.get(ASSETS, additional_matcher=lambda r: "q=criteria" in r.url, json=page(changed[:2], total=500))
+    api.get(ASSETS, additional_matcher=lambda r: "q=localeAndType" in r.url,
+            json=page([asset(9, saved_ms - 1)] + changed))
+    output = sync(api, "learning_assets", state=changed_assets_state("2026-01-01T00:00:00.000Z"), mode=SyncMode.incremental)
+
+    assert sorted(r.record.data["urn"] for r in output.records) == sorted(a["urn"] for a in changed)
+    assert [c["q"] for c in api_calls(api, ASSETS)] == ["criteria", "localeAndType"]
+
+
+def test_changes_that_end_before_their_total_are_completed_without_repeats(api: requests_mock.Mocker) -> None:
+    saved_ms = epoch_ms("2026-01-01T00:00:00Z")
+    changed = [asset(n, saved_ms + n) for n in range(1, 5)]
+    next_page = "/v2/learningAssets?q=criteria&start=2"
+    api.get(ASSETS, additional_matcher=lambda r: "q=criteria" in r.url and "start=2" not in r.url,
+            json=page(changed[:2], next_href=next_page, total=4))
+    api.get(ASSETS, additional_matcher=lambda r: "start=2" in r.url, json=page(changed[2:3], total=4, start=2))
+    api.get(ASSETS, additional_matcher=lambda r: "q=localeAndType" in r.url, json=page(changed))
+    output = sync(api, "learning_assets", state=changed_assets_state("2026-01-01T00:00:00.000Z"), mode=SyncMode.incremental)
+
+    assert sorted(r.record.data["urn"] for r in output.records) == sorted(a["urn"] for a in changed)
+    assert [c["q"] for c in api_calls(api, ASSETS)] == ["criteria", "criteria", "localeAndType"]
+
+
 def test_every_type_and_locale_is_its_own_partition(api: requests_mock.Mocker) -> None:
     api.get(ASSETS, json=page([]))
     sync(api, "learning_assets", config={"locales": ["en_US", "fr_FR"], "asset_types": ["COURSE", "VIDEO"]})
@@ -158,10 +190,22 @@ def test_no_referer_without_a_partner_identifier(api: requests_mock.Mocker) -> N
 def test_contents_read_course_trees_two_levels_deep_and_paths_one(api: requests_mock.Mocker) -> None:
     api.get(ASSETS, json=page([]))
     sync(api, "learning_asset_contents", config={"asset_types": ["COURSE", "LEARNING_PATH", "VIDEO"]})
-    depths = {c["assetType"]: c["expandDepth"] for c in api_calls(api, ASSETS)}
-    assert depths == {"COURSE": "2", "LEARNING_PATH": "1"}
-    assert {c["fields"] for c in api_calls(api, ASSETS)} == {
-        "urn,type,contents:($*:(asset:(urn,type,title,contents:($*:(asset:(urn,type,title))))))"}
+    # One level more than the tree: the listing reaches it under either reading of expandDepth.
+    requested = {(c["q"], c.get("assetType") or c.get("assetFilteringCriteria.assetTypes[0]")):
+                 (c.get("expandDepth") or c.get("assetRetrievalCriteria.expandDepth"), c["fields"]) for c in api_calls(api, ASSETS)}
+    assert requested == {
+        ("localeAndType", "COURSE"): ("3", "urn,type,contents:($*:(asset:(urn,type,title,contents:($*:(asset:(urn,type,title))))))"),
+        ("criteria", "LEARNING_PATH"): ("2", "urn,type,contents:($*:(asset:(urn,type,title)))"),
+    }
+
+
+def test_learning_paths_are_read_through_the_criteria_finder_naming_one_type(api: requests_mock.Mocker) -> None:
+    api.get(ASSETS, json=page([]))
+    sync(api, "learning_assets", config={"asset_types": ["LEARNING_PATH"], "locales": ["fr_FR"]})
+    (call,) = api_calls(api, ASSETS)
+    assert call == {"q": "criteria", "assetFilteringCriteria.assetTypes[0]": "LEARNING_PATH",
+                    "assetFilteringCriteria.locales[0].language": "fr", "assetFilteringCriteria.locales[0].country": "FR",
+                    "assetRetrievalCriteria.includeRetired": "true", "assetRetrievalCriteria.expandDepth": "1", "count": "100"}
 
 
 def test_classifications_cover_every_type_per_locale(api: requests_mock.Mocker) -> None:
@@ -186,17 +230,35 @@ def test_reports_are_read_in_windows_with_the_configured_aggregation(api: reques
     output = sync(api, "learning_activity_reports", config=config, mode=SyncMode.incremental)
 
     calls = sorted(api_calls(api, REPORTS), key=lambda call: int(call["startedAt"]))
-    assert [int(call["startedAt"]) for call in calls] == [epoch_ms(window) for window in windows]
+    # The window that starts today would end after now: it is read from tomorrow on.
+    assert [int(call["startedAt"]) for call in calls] == [epoch_ms(window) for window in windows[:3]]
     assert calls[0] == {"q": "criteria", "startedAt": str(epoch_ms(windows[0])), "timeOffset.unit": "DAY", "timeOffset.duration": "2",
                         "contentSource": "ORGANIZATION", "count": "100", "aggregationCriteria.primary": "INDIVIDUAL",
-                        "aggregationCriteria.secondary": "CONTENT"}
+                        "aggregationCriteria.secondary": "CONTENT", "assetType": "COURSE"}
     # The window that starts after latestDataAt holds no data yet: no rows, and the cursor stays before it.
     assert sorted(r.record.data["window_start"] for r in output.records) == windows[:3]
-    assert output.most_recent_state.stream_state.__dict__ == {"window_start": windows[2]}
+    assert output.most_recent_state.stream_state.__dict__["states"] == [
+        {"partition": {"asset_type": "COURSE"}, "cursor": {"window_start": windows[2]}}]
     record = output.records[0].record.data
     assert record["seconds_viewed"] == 60
     assert record["window_end"] == (datetime.strptime(record["window_start"], "%Y-%m-%dT%H:%M:%SZ")
                                     + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_latest_window_ends_at_the_start_of_today_and_keeps_its_whole_window_end(api: requests_mock.Mocker) -> None:
+    today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = today - timedelta(days=10)
+    element = {"latestDataAt": epoch_ms(today.strftime("%Y-%m-%dT%H:%M:%SZ")), "activities": [],
+               "learnerDetails": {"entity": {"profileUrn": "urn:li:enterpriseProfile:1"}}}
+    api.get(REPORTS, json=page([element]))
+    output = sync(api, "learning_activity_reports", config={"start_date": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                                            "activity_report_aggregation_secondary": "NONE"})
+
+    calls = sorted(api_calls(api, REPORTS), key=lambda call: int(call["startedAt"]))
+    assert [(call["startedAt"], call["timeOffset.duration"]) for call in calls] == [
+        (str(int(start.timestamp() * 1000)), "7"), (str(int((start + timedelta(days=7)).timestamp() * 1000)), "3")]
+    last = max((r.record.data for r in output.records), key=lambda record: record["window_start"])
+    assert last["window_end"] == (start + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_secondary_aggregation_none_is_not_sent(api: requests_mock.Mocker) -> None:
@@ -204,6 +266,24 @@ def test_secondary_aggregation_none_is_not_sent(api: requests_mock.Mocker) -> No
     sync(api, "learning_activity_reports", config={"activity_report_aggregation_secondary": "NONE",
                                                    "start_date": "2026-11-01T00:00:00Z"})
     assert all("aggregationCriteria.secondary" not in c for c in api_calls(api, REPORTS))
+    assert all("assetType" not in c for c in api_calls(api, REPORTS)), "assetType filters only CONTENT aggregations"
+
+
+def test_content_reports_are_read_per_asset_type_and_keyed_by_it(api: requests_mock.Mocker) -> None:
+    element = {"learnerDetails": {"entity": {"profileUrn": "urn:li:enterpriseProfile:1"}},
+               "contentDetails": {"contentUrn": "urn:li:lyndaCourse:1"}, "activities": []}
+    api.get(REPORTS, json=page([{**element, "latestDataAt": epoch_ms("2026-11-02T00:00:00Z")}]))
+    config = {"start_date": "2026-11-01T00:00:00Z", "activity_report_window_days": 7,
+              "activity_report_asset_types": ["COURSE", "VIDEO"]}
+    output = sync(api, "learning_activity_reports", config=config)
+
+    calls = api_calls(api, REPORTS)
+    windows = {c["startedAt"] for c in calls}
+    assert sorted((c["startedAt"], c["assetType"]) for c in calls) == sorted(
+        (window, asset_type) for window in windows for asset_type in ("COURSE", "VIDEO"))
+    records = [r.record.data for r in output.records]
+    assert sorted(r["report_asset_type"] for r in records) == ["COURSE", "VIDEO"]
+    assert len({r["report_key"] for r in records}) == 2, "the asset type is part of the key"
 
 
 def test_account_totals_use_account_aggregation(api: requests_mock.Mocker) -> None:
