@@ -205,7 +205,8 @@ def test_learning_paths_are_read_through_the_criteria_finder_naming_one_type(api
     (call,) = api_calls(api, ASSETS)
     assert call == {"q": "criteria", "assetFilteringCriteria.assetTypes[0]": "LEARNING_PATH",
                     "assetFilteringCriteria.locales[0].language": "fr", "assetFilteringCriteria.locales[0].country": "FR",
-                    "assetRetrievalCriteria.includeRetired": "true", "assetRetrievalCriteria.expandDepth": "1", "count": "100"}
+                    "assetRetrievalCriteria.includeRetired": "true", "assetRetrievalCriteria.expandDepth": "1", "count": "100",
+                    "fields": "urn,contents,details,title,type"}
 
 
 def test_classifications_cover_every_type_per_locale(api: requests_mock.Mocker) -> None:
