@@ -179,16 +179,19 @@ class _SortedSelection:
 
 class LinkedInLearningApp:
     """The emulated API. Options: `token_lifetime_seconds` (default 7775999), `daily_quota`
-    (authenticated API requests per UTC day; None = unlimited); the rest go to the dataset."""
+    (authenticated API requests per UTC day; None = unlimited), `omit_next_links` (pages carry no
+    `next` link, though `paging.total` says more follow: a reading of the documents); the rest go
+    to the dataset."""
 
     name = "linkedin_learning"
 
     def __init__(self, scale: str = "small", seed: int = 7, *, token_lifetime_seconds: float = DEFAULT_TOKEN_LIFETIME_SECONDS,
-                 daily_quota: Optional[int] = None, **dataset_options: Any) -> None:
+                 daily_quota: Optional[int] = None, omit_next_links: bool = False, **dataset_options: Any) -> None:
         self.dataset = LinkedInLearningDataset(scale, seed, **dataset_options)
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
         self.daily_quota = daily_quota
+        self.omit_next_links = omit_next_links
         self.requests_today = 0
         self._quota_day = self._utc_day()
         self._unlicensed_tokens: set[str] = set()
@@ -285,7 +288,8 @@ class LinkedInLearningApp:
         if projection is not None:
             elements = [project(element, projection) for element in elements]
         return json_response(200, {"elements": elements,
-                                   "paging": paging(request.path, request.query, start, count, total, reachable),
+                                   "paging": paging(request.path, request.query, start, count, total, reachable,
+                                                    next_link=not self.omit_next_links),
                                    "metadata": {}})
 
     def _cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
