@@ -67,6 +67,8 @@ BAD_CONFIGS = [
     linkedin("workers not a number", "num_workers", num_workers="many"),
     linkedin("zero request budget", "max_requests_per_day", max_requests_per_day=0),
     linkedin("partner referer not a URN", "partner_referer", partner_referer="acme"),
+    # Sent as a header: one this long gets HTTP 431 from the server on every call.
+    linkedin("partner referer too long for a header", "partner_referer", partner_referer="urn:li:partner:" + "x" * 9000),
     learnworlds("missing school_url", "school_url", {"school_url": DROP}),
     learnworlds("school_url over http", "school_url", {"school_url": "http://myschool.learnworlds.com"}),
     learnworlds("school_url without scheme", "school_url", {"school_url": "myschool.learnworlds.com"}),

@@ -76,14 +76,18 @@ def field_rule(field: str, check: ValueCheck) -> ConfigRule:
     return rule
 
 
-def text(field: str) -> ConfigRule:
-    """The field, when given, is a non-blank string (its value is never shown: it may be a secret)."""
+def text(field: str, max_length: Optional[int] = None) -> ConfigRule:
+    """The field, when given, is a non-blank string, at most `max_length` characters long (a value sent
+    as an HTTP header; a server refuses headers that are too large). Its value is never shown: it may be
+    a secret."""
 
     def check(value: Any) -> Optional[str]:
         if not isinstance(value, str):
             return f"must be text, not {_describe(value)}: put the value in quotes."
         if not value.strip():
             return "is blank: give a value."
+        if max_length is not None and len(value) > max_length:
+            return f"is {len(value)} characters long; at most {max_length} fit in the request header it is sent in."
         return None
 
     return field_rule(field, check)

@@ -6,9 +6,13 @@ send the client secret in clear text.
 """
 from learning_connector_kit.config_validation import ConfigRule, https_url, rfc3339_not_future, text
 
+PARTNER_REFERER_MAX_LENGTH = 200
+
 CONFIG_RULES: tuple[ConfigRule, ...] = (
     text("client_id"),
     text("client_secret"),
+    # Sent as the `referer` header: a huge one gets HTTP 431 from LinkedIn or a proxy on every call.
+    text("partner_referer", max_length=PARTNER_REFERER_MAX_LENGTH),
     rfc3339_not_future("start_date"),
     https_url("api_url"),
     https_url("token_url"),
