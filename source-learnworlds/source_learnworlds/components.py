@@ -23,6 +23,7 @@ from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime, ab_datetime_now
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from learning_connector_kit.pages import ResponseCheckingErrorHandler, json_body, records_of, runaway_paging
+from learning_connector_kit.response_bounds import BoundedResponses
 
 CREDENTIALS_HELP = "Copy them from the school's admin: Settings > Developers > API."
 
@@ -71,7 +72,7 @@ _replacement_tokens: MutableMapping[str, float] = {}
 
 
 @dataclass
-class ClientCredentialsAuthenticator(DeclarativeOauth2Authenticator):
+class ClientCredentialsAuthenticator(BoundedResponses, DeclarativeOauth2Authenticator):
     """The client-credentials grant as LearnWorlds implements it.
 
     Why not the CDK's OAuthAuthenticator alone: the CDK builds one authenticator per stream, and each
@@ -163,7 +164,7 @@ class ClientCredentialsAuthenticator(DeclarativeOauth2Authenticator):
 
 
 @dataclass
-class PreIssuedTokenAuthenticator(DeclarativeAuthenticator):
+class PreIssuedTokenAuthenticator(BoundedResponses, DeclarativeAuthenticator):
     """`Authorization: Bearer <pre-issued token>`.
 
     Why not the CDK's BearerAuthenticator: on a 401 the CDK asks the authenticator to refresh its token

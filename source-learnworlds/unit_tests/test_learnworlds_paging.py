@@ -9,7 +9,10 @@ import requests
 import requests_mock
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_learnworlds.components import MAX_BARE_PAGES, BareArrayExtractor, MetaPages, PageNumber
+from learning_connector_kit.response_bounds import BoundedResponses
+from source_learnworlds.components import (
+    MAX_BARE_PAGES, BareArrayExtractor, ClientCredentialsAuthenticator, MetaPages, PageNumber, PreIssuedTokenAuthenticator,
+)
 
 URL = "https://school.example.com/admin/api/v2/leads"
 
@@ -71,3 +74,9 @@ def test_a_bare_array_that_stays_full_stops_at_the_bound() -> None:
 def test_a_bare_array_endpoint_answering_text_is_an_error() -> None:
     with pytest.raises(AirbyteTracedException, match="the body is a string"):
         BareArrayExtractor(config={}, parameters={}).extract_records(answer("no"))
+
+
+@pytest.mark.parametrize("credentials", ["client_credentials", "access_token"])
+def test_every_api_request_reads_its_body_within_the_shared_bounds(credentials: str) -> None:
+    chosen = ClientCredentialsAuthenticator if credentials == "client_credentials" else PreIssuedTokenAuthenticator
+    assert issubclass(chosen, BoundedResponses)

@@ -25,6 +25,7 @@ from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from learning_connector_kit.pages import endpoint_of, json_body, records_of, runaway_paging
+from learning_connector_kit.response_bounds import BoundedResponses
 from learning_connector_kit.timestamps import epoch_millis_to_rfc3339
 
 logger = logging.getLogger("airbyte")
@@ -32,7 +33,7 @@ logger = logging.getLogger("airbyte")
 DAILY_QUOTA_SERVICE_ERROR_CODE = 101
 
 
-class ClientCredentialsAuthenticator(DeclarativeOauth2Authenticator):
+class ClientCredentialsAuthenticator(BoundedResponses, DeclarativeOauth2Authenticator):
     """OAuth client credentials whose rejection names the config fields to fix.
 
     Why: the CDK reports a token endpoint that refuses the client as a generic "refresh request

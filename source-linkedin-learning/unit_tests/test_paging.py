@@ -3,14 +3,17 @@ end, and a link back to a page already read stops the partition."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Optional
 
 import pytest
 import requests
 import requests_mock
+from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_linkedin_learning.components import NextPageLink
+from learning_connector_kit.response_bounds import read_bounded_body
+from source_linkedin_learning.components import ClientCredentialsAuthenticator, NextPageLink
 
 API = "https://api.linkedin.com"
 REQUEST = f"{API}/v2/learningAssets?q=localeAndType&count=100&fields=urn&start=100"
@@ -85,3 +88,15 @@ def test_the_last_page_ends_the_partition(start: int, total: Optional[int], reco
 def test_a_runaway_total_stops_the_partition() -> None:
     with pytest.raises(AirbyteTracedException, match="beyond any real partition"):
         next_token(page_response(None, start=9_999_900, total=10**9))
+
+
+
+def test_every_api_request_reads_its_body_within_the_shared_bounds() -> None:
+    authenticator = ClientCredentialsAuthenticator(
+        config={}, parameters={}, token_refresh_endpoint="https://www.linkedin.com/oauth/v2/accessToken",
+        client_id="c", client_secret="s", grant_type="client_credentials",
+    )
+    authenticator.access_token = "t"
+    authenticator.set_token_expiry_date(ab_datetime_now() + timedelta(days=1))
+    prepared = authenticator(requests.Request("GET", f"{API}/v2/learningAssets").prepare())
+    assert read_bounded_body in prepared.hooks["response"]
