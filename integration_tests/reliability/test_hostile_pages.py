@@ -208,14 +208,21 @@ MALFORMED = {
     "records null": lambda key: replaced(key, None),
     "records an object": lambda key: replaced(key, {"0": {}}),
     "a string body": lambda key: lambda payload: "<html>Service moved</html>",
-    "string page numbers": None,  # LearnWorlds only, below
 }
 
 
-@pytest.mark.parametrize("shape", [name for name in MALFORMED if MALFORMED[name]] + ["a bare array body"])
+def bare_array(payload: dict) -> list:
+    return payload["elements"]
+
+
+def string_page_numbers(payload: dict) -> dict:
+    return {**payload, "meta": {name: str(value) for name, value in payload["meta"].items()}}
+
+
+@pytest.mark.parametrize("shape", [*MALFORMED, "a bare array body"])
 def test_linkedin_malformed_page_is_retried_and_nothing_lost(shape, fresh_sandbox, launcher, discovered):
     sandbox = LINKEDIN.sandbox(fresh_sandbox)
-    malform = (lambda payload: payload["elements"]) if shape == "a bare array body" else MALFORMED[shape]("elements")
+    malform = bare_array if shape == "a bare array body" else MALFORMED[shape]("elements")
     sandbox.set_faults(mutate_body=FirstAnswers(ASSETS, malform))
 
     run, urns = read_assets(sandbox, launcher, discovered)
@@ -225,13 +232,10 @@ def test_linkedin_malformed_page_is_retried_and_nothing_lost(shape, fresh_sandbo
     assert len(sandbox.log.entries(path_prefix=ASSETS)) == 3 + 2, "each malformed answer should be asked again"
 
 
-@pytest.mark.parametrize("shape", [name for name in MALFORMED if MALFORMED[name]] + ["string page numbers"])
+@pytest.mark.parametrize("shape", [*MALFORMED, "string page numbers"])
 def test_learnworlds_malformed_page_is_retried_and_nothing_lost(shape, fresh_sandbox, launcher, discovered):
     sandbox = LEARNWORLDS.sandbox(fresh_sandbox)
-    if shape == "string page numbers":
-        malform = lambda payload: {**payload, "meta": {name: str(value) for name, value in payload["meta"].items()}}  # noqa: E731
-    else:
-        malform = MALFORMED[shape]("data")
+    malform = string_page_numbers if shape == "string page numbers" else MALFORMED[shape]("data")
     sandbox.set_faults(mutate_body=FirstAnswers(LEADS, malform))
 
     run, emails = read_leads(sandbox, launcher, discovered)

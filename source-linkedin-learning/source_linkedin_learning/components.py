@@ -128,7 +128,7 @@ MAX_RECORDS_PER_PARTITION = 10_000_000
 
 @dataclass(frozen=True)
 class PageInfo:
-    """One page's `paging`, and where the next page starts (None: this is the partition's last page).
+    """One page's `paging`, and whether the page is its partition's last.
 
     The last page has no next link, unless `start + count < paging.total`: some readings of the API
     omit the link before the end, so paging continues by `start` (as Totara's client does). An empty
@@ -147,12 +147,13 @@ class PageInfo:
         paging = body.get("paging") or {}
         links = [link for link in paging.get("links") or [] if isinstance(link, dict) and link.get("rel") == "next"]
         total = paging.get("total")
+        href = links[0].get("href") if links else None
         return cls(
             records=records,
             start=paging.get("start") or 0,
             count=paging.get("count") or records,
             total=total if isinstance(total, int) and not isinstance(total, bool) else None,
-            next_href=str(links[0].get("href") or "") or None if links else None,
+            next_href=str(href) if href else None,
         )
 
     @property
