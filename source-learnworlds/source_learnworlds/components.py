@@ -255,7 +255,7 @@ class MetaPages(PaginationStrategy):
     """`{data, meta}` lists: the next page until `meta.page` reaches `meta.totalPages`.
 
     Why not CursorPagination with Jinja: a `meta.page` that does not move (stuck at 1), a
-    `totalPages` of 10^9 over pages that repeat or come back empty, and string numbers would page
+    `totalPages` of 10^9 over pages that repeat (or come back empty, again and again), and string numbers would page
     forever or send template text as the page; each stops the partition with an error naming the
     endpoint. Past the end the API repeats the last page (or answers an empty one), so an empty
     page cannot be the signal. A body without `meta` is one page.
@@ -291,10 +291,9 @@ class MetaPages(PaginationStrategy):
             raise runaway_paging(response, f"page {requested} was asked for and meta.page says {page}")
         if page >= total_pages:
             return None
+        # Two empty pages in a row are a repeat too; one alone loses only itself.
         if _repeats_previous_page(response, last_page_token_value):
             raise runaway_paging(response, f"page {page} of {total_pages} repeats page {page - 1}")
-        if not last_page_size:
-            raise runaway_paging(response, f"page {page} of {total_pages} is empty")
         return _next_page_number(response, page)
 
 

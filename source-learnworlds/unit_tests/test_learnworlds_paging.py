@@ -46,7 +46,6 @@ def test_a_body_without_meta_is_one_page() -> None:
 
 @pytest.mark.parametrize("body, token, problem", [
     (meta_page(1, 3), PageNumber(2), "page 2 was asked for and meta.page says 1"),
-    ({"data": [], "meta": {"page": 2, "totalPages": 10**9}}, PageNumber(2), "page 2 of 1000000000 is empty"),
     ({"data": [], "meta": {"page": "1", "totalPages": "3"}}, None, "are not integers"),
 ])
 def test_runaway_or_unreadable_page_counts_stop_with_an_error(body: dict, token: Any, problem: str) -> None:
@@ -61,6 +60,14 @@ def test_a_page_that_repeats_the_one_before_stops_with_an_error() -> None:
     repeated = {**meta_page(2, 10**9), "meta": {"page": 3, "totalPages": 10**9}}
     with pytest.raises(AirbyteTracedException, match="page 3 of 1000000000 repeats page 2"):
         next_token(answer(repeated, 3), third)
+
+
+def test_one_empty_page_is_passed_over_and_a_second_in_a_row_stops() -> None:
+    second = next_token(answer(meta_page(1, 10**9)), None)
+    third = next_token(answer(meta_page(2, 10**9, records=0), 2), second, records=0)
+    assert third == 3
+    with pytest.raises(AirbyteTracedException, match="page 3 of 1000000000 repeats page 2"):
+        next_token(answer(meta_page(3, 10**9, records=0), 3), third, records=0)
 
 
 def test_a_bare_array_that_stays_full_stops_at_the_bound() -> None:
