@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field, fields
 from email.message import Message
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterable, Optional, Protocol
 from urllib.parse import parse_qs, urlsplit
@@ -151,7 +152,8 @@ class Faults:
     error_rate: float = 0.0  # `error_status` with the API's own error body and `error_message` (400, 401, 403, ...)
     error_status: int = 400
     error_message: str = "Bad Request"
-    html_502_rate: float = 0.0  # a proxy's HTML 502 page
+    html_502_rate: float = 0.0  # a proxy's HTML 502 page ...
+    html_status: int = 502  # ... or its HTML page of another status (a 404, a 431 for headers too large)
     reset_rate: float = 0.0  # connection closed without an answer
     stall_rate: float = 0.0  # no answer for `stall_seconds` (past the client's timeout)
     stall_seconds: float = 0.0
@@ -406,8 +408,10 @@ class Sandbox:
             status = self._rng.choice([500, 502, 503])
             return app.error_response(status, "Server Error")
         if name == "html_502":
-            page = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
-            return Response(502, page, {"Content-Type": "text/html"})
+            status = self.faults.html_status
+            title = f"{status} {HTTPStatus(status).phrase}".encode()
+            page = b"<html><head><title>" + title + b"</title></head><body><center><h1>" + title + b"</h1></center><hr><center>nginx</center></body></html>"
+            return Response(status, page, {"Content-Type": "text/html"})
         if name == "truncate":
             real = app.handle(request)
             if real.status != 200:

@@ -71,6 +71,8 @@ BAD_CONFIGS = [
     linkedin("api_url with a query", "api_url", api_url="https://api.linkedin.com/?proxy=1"),
     linkedin("api_url with a fragment", "api_url", api_url="https://api.linkedin.com#v2"),
     linkedin("start_date in year 1", "start_date", start_date="0001-01-01T00:00:00Z"),
+    # Sent as a header: one this long gets HTTP 431 from the server on every call.
+    linkedin("partner referer too long for a header", "partner_referer", partner_referer="urn:li:partner:" + "x" * 9000),
     learnworlds("missing school_url", "school_url", {"school_url": DROP}),
     learnworlds("school_url over http", "school_url", {"school_url": "http://myschool.learnworlds.com"}),
     learnworlds("school_url without scheme", "school_url", {"school_url": "myschool.learnworlds.com"}),

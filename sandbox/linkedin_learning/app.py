@@ -180,7 +180,8 @@ class _SortedSelection:
 class LinkedInLearningApp:
     """The emulated API. Options: `token_lifetime_seconds` (default 7775999), `daily_quota`
     (authenticated API requests per UTC day; None = unlimited), the alternative readings of the
-    documents (README: "Alternative readings"; all off by default); the rest go to the dataset."""
+    documents (README: "Alternative readings"; all off by default), among them `omit_next_links`
+    (pages carry no `next` link, though `paging.total` says more follow); the rest go to the dataset."""
 
     name = "linkedin_learning"
 
@@ -188,6 +189,7 @@ class LinkedInLearningApp:
                  daily_quota: Optional[int] = None, content_reports_require_asset_type: bool = False,
                  strict_expand_depth: bool = False, last_modified_result_cap: Optional[int] = None,
                  locale_and_type_refuses_learning_paths: bool = False, refuse_report_windows_past_now: bool = False,
+                 omit_next_links: bool = False,
                  **dataset_options: Any) -> None:
         self.dataset = LinkedInLearningDataset(scale, seed, **dataset_options)
         self.content_reports_require_asset_type = content_reports_require_asset_type
@@ -198,6 +200,7 @@ class LinkedInLearningApp:
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
         self.daily_quota = daily_quota
+        self.omit_next_links = omit_next_links
         self.requests_today = 0
         self._quota_day = self._utc_day()
         self._unlicensed_tokens: set[str] = set()
@@ -294,7 +297,8 @@ class LinkedInLearningApp:
         if projection is not None:
             elements = [project(element, projection) for element in elements]
         return json_response(200, {"elements": elements,
-                                   "paging": paging(request.path, request.query, start, count, total, reachable),
+                                   "paging": paging(request.path, request.query, start, count, total, reachable,
+                                                    next_link=not self.omit_next_links),
                                    "metadata": {}})
 
     def _cached(self, key: tuple, compute: Callable[[], Any]) -> Any:

@@ -76,14 +76,15 @@ def project(value: Any, projection: Projection) -> Any:
     return value
 
 
-def paging(path: str, query: dict[str, list[str]], start: int, count: int, total: int, reachable: int) -> dict[str, Any]:
+def paging(path: str, query: dict[str, list[str]], start: int, count: int, total: int, reachable: int,
+           next_link: bool = True) -> dict[str, Any]:
     """The `paging` object: `count`/`start` echo the request, links are relative, alphabetical and
     never carry `fields` (documented). `reachable` is how far paging can go (below `total` when
-    the response is truncated)."""
+    the response is truncated). Without `next_link`, no page has a `next` link."""
     links = []
     if count and start > 0:
         links.append(_link("prev", path, query, max(0, start - count), count))
-    if count and start + count < reachable:
+    if next_link and count and start + count < reachable:
         links.append(_link("next", path, query, start + count, count))
     return {"total": total, "count": count, "start": start, "links": links}
 

@@ -76,17 +76,20 @@ def field_rule(field: str, check: ValueCheck) -> ConfigRule:
     return rule
 
 
-def text(field: str, sent_in_header: bool = False) -> ConfigRule:
-    """The field, when given, is a non-blank string (its value is never shown: it may be a secret).
+def text(field: str, sent_in_header: bool = False, max_length: Optional[int] = None) -> ConfigRule:
+    """The field, when given, is a non-blank string, at most `max_length` characters long. Its value is
+    never shown: it may be a secret.
 
-    A value sent in an HTTP header must be ASCII: HTTP clients encode headers as latin-1 and fail
-    at request time on anything else."""
+    A value sent in an HTTP header must be ASCII (HTTP clients encode headers as latin-1 and fail at
+    request time on anything else) and not too large (a server refuses such headers)."""
 
     def check(value: Any) -> Optional[str]:
         if not isinstance(value, str):
             return f"must be text, not {_describe(value)}: put the value in quotes."
         if not value.strip():
             return "is blank: give a value."
+        if max_length is not None and len(value) > max_length:
+            return f"is {len(value)} characters long; at most {max_length} fit in the request header it is sent in."
         if sent_in_header and not value.isascii():
             return "holds characters outside ASCII, which an HTTP header cannot carry: copy the value again, without accented letters or typographic quotes."
         return None

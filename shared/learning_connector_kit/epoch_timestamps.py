@@ -34,7 +34,13 @@ def _is_timestamp(schema: Mapping[str, Any]) -> bool:
 def convert_timestamps(value: Any, schema: Mapping[str, Any], convert: Callable[[Any], Optional[str]]) -> Any:
     """`value` with every number at a `date-time` place of `schema` converted (objects are changed in place)."""
     if _is_timestamp(schema):
-        return convert(value) if _is_epoch_number(value) else value
+        if not _is_epoch_number(value):
+            return value
+        try:
+            return convert(value)
+        except ValueError:
+            # Kept as it came: the schema check reports it with its stream and field.
+            return value
     if isinstance(value, dict):
         for name, property_schema in (schema.get("properties") or {}).items():
             if name in value:

@@ -15,19 +15,19 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Callable, List, Mapping, MutableMapping, Optional, Tuple, Union
+from typing import Any, List, Mapping, MutableMapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.auth.oauth import DeclarativeOauth2Authenticator
-from airbyte_cdk.sources.declarative.requesters.error_handlers.default_error_handler import DefaultErrorHandler
 from airbyte_cdk.sources.streams.call_rate import APIBudget
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 from airbyte_cdk.utils.datetime_helpers import AirbyteDateTime, ab_datetime_now
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from learning_connector_kit import scrubbing
+from learning_connector_kit.response_bounds import BoundedResponses
 
 # The token request's deadlines are those of API calls (connect, then each read of the answer).
 CONNECT_TIMEOUT_SECONDS = 10.0
@@ -105,22 +105,6 @@ def rejected_new_token(response: requests.Response) -> Optional[ErrorResolution]
     )
 
 
-@dataclass
-class NewTokenCheckingErrorHandler(DefaultErrorHandler):
-    """The manifest's error handler, first asking whether a 401 refused a token just minted.
-
-    Why: the CDK words that case as "Refreshed OAuth access token is rejected by the API", naming no
-    field; a response filter sees only the response, not which token the request carried.
-    """
-
-    def interpret_response(self, response_or_exception: Optional[Union[requests.Response, Exception]]) -> ErrorResolution:
-        if isinstance(response_or_exception, requests.Response):
-            resolution = rejected_new_token(response_or_exception)
-            if resolution is not None:
-                return resolution
-        return super().interpret_response(response_or_exception)
-
-
 def provider_message(response: requests.Response) -> str:
     """The error text of the usual token-endpoint bodies: OAuth's `error_description`/`error`,
     `{"errors": [{"message"}]}`, `{"message"}` or `{"error": "..."}`."""
@@ -165,7 +149,7 @@ def clamped_lifetime(expires_in: Any) -> int:
 
 
 @dataclass
-class ClientCredentialsAuthenticator(DeclarativeOauth2Authenticator):
+class ClientCredentialsAuthenticator(BoundedResponses, DeclarativeOauth2Authenticator):
     """OAuth client credentials: one token per sync for every stream, minted with deadlines and a bounded
     retry, never through a redirect, and refused with words that name the connector's config fields.
 

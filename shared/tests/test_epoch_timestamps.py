@@ -42,6 +42,12 @@ def test_values_that_are_not_epoch_numbers_are_left_alone():
     assert record == {"created": "2024-01-01T00:00:00Z", "course": {"modified": True}, "unknown": 1700000000}
 
 
+def test_a_number_no_date_can_hold_is_kept_for_the_schema_check_and_the_record_lives_on():
+    record = {"created": 1e22, "course": {"modified": 1626088013}}
+    convert_timestamps(record, SCHEMA, epoch_seconds_to_rfc3339)
+    assert record == {"created": 1e22, "course": {"modified": iso(1626088013)}}
+
+
 def test_the_transformation_reads_the_stream_schema(monkeypatch):
     monkeypatch.setattr(epoch_timestamps, "load_stream_schema", lambda connector, stream: {"connector": connector, "stream": stream, **SCHEMA})
     transformation = EpochTimestampsToRfc3339(parameters={"name": "courses"}, connector="learnworlds")

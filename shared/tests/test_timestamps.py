@@ -17,3 +17,15 @@ def test_epoch_millis():
 def test_missing_values_stay_missing():
     assert epoch_seconds_to_rfc3339(None) is None
     assert epoch_millis_to_rfc3339(None) is None
+
+
+import math
+
+import pytest
+
+
+@pytest.mark.parametrize("value", [1e22, -1e22, math.inf, math.nan])
+def test_a_number_no_date_can_hold_is_a_value_error_never_an_overflow(value):
+    for convert in (epoch_seconds_to_rfc3339, epoch_millis_to_rfc3339):
+        with pytest.raises(ValueError, match="is not a date"):
+            convert(value)

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from dataclasses import InitVar, dataclass, field
-from typing import Any, Iterable, Mapping, MutableMapping, Union
+from typing import Any, Iterable, Mapping, MutableMapping, Optional, Union
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
@@ -12,8 +13,12 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
-from airbyte_cdk.sources.types import Config
+from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import PaginationStrategy
+from airbyte_cdk.sources.types import Config, Record
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from learning_connector_kit.pages import json_body, records_of, runaway_paging
+from learning_connector_kit.response_bounds import BoundedResponses
 
 ACCESS_TOKEN_REJECTED = (
     "LearnWorlds rejected the access token in 'credentials.access_token' (HTTP 401): it is wrong, expired or revoked. "
@@ -24,7 +29,7 @@ ACCESS_TOKEN_REJECTED = (
 
 
 @dataclass
-class PreIssuedTokenAuthenticator(DeclarativeAuthenticator):
+class PreIssuedTokenAuthenticator(BoundedResponses, DeclarativeAuthenticator):
     """`Authorization: Bearer <pre-issued token>`.
 
     Why not the CDK's BearerAuthenticator: on a 401 the CDK asks the authenticator to refresh its token
@@ -50,6 +55,89 @@ class PreIssuedTokenAuthenticator(DeclarativeAuthenticator):
 
     def refresh_and_set_access_token(self) -> None:
         raise AirbyteTracedException(message=ACCESS_TOKEN_REJECTED, failure_type=FailureType.config_error)
+
+
+# Bounds for paging that would otherwise never end: 20 million records at 200 per page, and
+# 100,000 members of one seat offering or group in bare arrays of 20.
+MAX_PAGES = 100_000
+MAX_BARE_PAGES = 5_000
+
+
+def _records_digest(response: requests.Response) -> str:
+    """A digest of the page without its `meta` (a repeated page may carry the number asked for)."""
+    body = json_body(response)
+    records = {name: value for name, value in body.items() if name != "meta"} if isinstance(body, dict) else body
+    return hashlib.sha256(json.dumps(records, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class PageNumber(int):
+    """A page number that remembers a digest of the page before it (the token is all a paginator keeps)."""
+
+    previous_digest: str = ""
+
+    @classmethod
+    def after(cls, number: int, response: requests.Response) -> "PageNumber":
+        page = cls(number)
+        page.previous_digest = _records_digest(response)
+        return page
+
+
+def _repeats_previous_page(response: requests.Response, last_page_token_value: Optional[Any]) -> bool:
+    digest = getattr(last_page_token_value, "previous_digest", "")
+    return bool(digest) and digest == _records_digest(response)
+
+
+def _next_page_number(response: requests.Response, page: int) -> PageNumber:
+    if page >= MAX_PAGES:
+        raise runaway_paging(response, f"more than {MAX_PAGES} pages")
+    return PageNumber.after(page + 1, response)
+
+
+@dataclass
+class MetaPages(PaginationStrategy):
+    """`{data, meta}` lists: the next page until `meta.page` reaches `meta.totalPages`.
+
+    Why not CursorPagination with Jinja: a `meta.page` that does not move (stuck at 1), a
+    `totalPages` of 10^9 over pages that repeat (or come back empty, again and again), and string numbers would page
+    forever or send template text as the page; each stops the partition with an error naming the
+    endpoint. Past the end the API repeats the last page (or answers an empty one), so an empty
+    page cannot be the signal. A body without `meta` is one page.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    page_size: Optional[int] = None
+
+    @property
+    def initial_token(self) -> Optional[Any]:
+        return None
+
+    def get_page_size(self) -> Optional[int]:
+        return self.page_size
+
+    def next_page_token(
+        self,
+        response: requests.Response,
+        last_page_size: int,
+        last_record: Optional[Record],
+        last_page_token_value: Optional[Any] = None,
+    ) -> Optional[Any]:
+        body = json_body(response)
+        meta = body.get("meta") if isinstance(body, dict) else None
+        if meta is None:
+            return None
+        page, total_pages = meta.get("page"), meta.get("totalPages")
+        if not all(isinstance(value, int) and not isinstance(value, bool) for value in (page, total_pages)):
+            raise runaway_paging(response, f"meta.page ({page!r}) and meta.totalPages ({total_pages!r}) are not integers")
+        requested = int(last_page_token_value or 1)
+        if page != requested:
+            raise runaway_paging(response, f"page {requested} was asked for and meta.page says {page}")
+        if page >= total_pages:
+            return None
+        # Two empty pages in a row are a repeat too; one alone loses only itself.
+        if _repeats_previous_page(response, last_page_token_value):
+            raise runaway_paging(response, f"page {page} of {total_pages} repeats page {page - 1}")
+        return _next_page_number(response, page)
 
 
 def _without_page(url: str) -> str:
@@ -79,10 +167,13 @@ class BareArrayExtractor(RecordExtractor):
         self.page_size = int(self.page_size)
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        body = response.json()
-        items = body if isinstance(body, list) else [] if body is None else [body]
+        items = records_of(response, [], shape="bare_array")
         if self.page_size:
-            list_url = _without_page(response.request.url or response.url)
+            request_url = response.request.url or response.url
+            page = dict(parse_qsl(urlsplit(request_url).query)).get("page", "1")
+            if len(items) >= self.page_size and page.isdigit() and int(page) >= MAX_BARE_PAGES:
+                raise runaway_paging(response, f"page {page} is still full ({MAX_BARE_PAGES * self.page_size} records in one list)")
+            list_url = _without_page(request_url)
             fingerprint = hashlib.sha256(response.content).hexdigest()
             with self._lock:
                 repeated = self._previous_pages.pop(list_url, None) == fingerprint
@@ -90,4 +181,4 @@ class BareArrayExtractor(RecordExtractor):
                     self._previous_pages[list_url] = fingerprint
             if repeated:
                 return []
-        return [item for item in items if isinstance(item, dict)]
+        return items

@@ -4,27 +4,29 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 from dataclasses import InitVar, dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, List, Mapping, MutableMapping, Optional, Union
+from typing import Any, Iterable, List, Mapping, MutableMapping, Optional
+from urllib.parse import parse_qs, urlsplit
 
-import orjson
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
+from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
+from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import PaginationStrategy
 from airbyte_cdk.sources.declarative.retrievers import Retriever, SimpleRetriever
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.streams.call_rate import APIBudget
 from airbyte_cdk.sources.streams.core import StreamData
-from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
-from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
-from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+from airbyte_cdk.sources.types import Config, Record, StreamSlice, StreamState
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from learning_connector_kit.pages import json_body, records_of, runaway_paging
+from learning_connector_kit.response_bounds import endpoint_of
 from learning_connector_kit.timestamps import epoch_millis_to_rfc3339
-from learning_connector_kit.tokens import NewTokenCheckingErrorHandler
 
 logger = logging.getLogger("airbyte")
 
@@ -102,53 +104,115 @@ class RequestBudget(APIBudget):
         )
 
 
-def decoded_body(response: requests.Response) -> Any:
-    """The response's JSON value (decoded with orjson), or None when the body is not JSON."""
-    try:
-        return orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        return None
+# A bound far above any catalog partition, for paging that would otherwise never end.
+MAX_RECORDS_PER_PARTITION = 10_000_000
 
 
-def decoded_page(response: requests.Response) -> Mapping[str, Any]:
-    """The page's JSON object, or {} when the body is not one."""
-    body = decoded_body(response)
-    return body if isinstance(body, dict) else {}
+@dataclass(frozen=True)
+class PageInfo:
+    """One page's `paging`, and whether the page is its partition's last.
+
+    The last page has no next link, unless `start + count < paging.total`: some readings of the API
+    omit the link before the end, so paging continues by `start` (as Totara's client does). An empty
+    page at or past `paging.total` ends a partition even with a link: a guard against endless links
+    that loses no later page.
+    """
+
+    records: int
+    start: int
+    count: int
+    total: Optional[int]
+    next_href: Optional[str]
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any], records: int) -> "PageInfo":
+        paging = body.get("paging") or {}
+        links = [link for link in paging.get("links") or [] if isinstance(link, dict) and link.get("rel") == "next"]
+        total = paging.get("total")
+        href = links[0].get("href") if links else None
+        return cls(
+            records=records,
+            start=paging.get("start") or 0,
+            count=paging.get("count") or records,
+            total=total if isinstance(total, int) and not isinstance(total, bool) else None,
+            next_href=str(href) if href else None,
+        )
+
+    @property
+    def is_last(self) -> bool:
+        if self.next_href is not None:
+            return not self.records and self.start >= (self.total or 0)
+        return not (self.records and self.total is not None and self.start + self.count < self.total)
 
 
 @dataclass
-class JsonBodyErrorHandler(NewTokenCheckingErrorHandler):
-    """The manifest's response filters, then: a response whose body is empty or not JSON is retried.
+class NextPageLink(PaginationStrategy):
+    """Follows `paging.links[rel=next]` only to a path on the configured API host, and pages on by
+    `start` where a page omits the link before `paging.total` (see PageInfo).
 
-    Why: a body cut off on the way (or a proxy's HTML page) parses as nothing and, read as a page, would
-    end the partition early without a word; a response filter's predicate could tell only by decoding
-    every page a second time with the stdlib json.
+    Why not CursorPagination with `api_url + href`: that sends the bearer token wherever a link
+    points (`@other-host/...`, `.evil.example/...`), follows a link back to the same page forever,
+    and stops at a page without a link although `paging.total` says more records follow.
     """
 
-    not_json_message: str = ""
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    api_url: str = "https://api.linkedin.com"
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        super().__post_init__(parameters)
-        # Statuses a configured filter decides on come first, as they would in the filter list.
-        self._filtered_statuses = {
-            code for response_filter in self.response_filters or [] for code in response_filter.http_codes or ()
-        }
+        self._api_url = InterpolatedString.create(self.api_url, parameters=parameters)
 
-    def interpret_response(
-        self, response_or_exception: Optional[Union[requests.Response, Exception]]
-    ) -> ErrorResolution:
-        if (
-            isinstance(response_or_exception, requests.Response)
-            and response_or_exception.status_code not in self._filtered_statuses
-            and not decoded_body(response_or_exception)
-        ):
-            default_resolution = DEFAULT_ERROR_MAPPING.get(response_or_exception.status_code)
-            return ErrorResolution(
-                response_action=ResponseAction.RETRY,
-                failure_type=default_resolution.failure_type if default_resolution else FailureType.system_error,
-                error_message=self.not_json_message,
+    @property
+    def initial_token(self) -> Optional[Any]:
+        return None
+
+    def get_page_size(self) -> Optional[int]:
+        return None
+
+    def next_page_token(
+        self,
+        response: requests.Response,
+        last_page_size: int,
+        last_record: Optional[Record],
+        last_page_token_value: Optional[Any] = None,
+    ) -> Optional[Any]:
+        page = PageInfo.of(json_body(response), len(records_of(response, ["elements"])))
+        if page.is_last:
+            return None
+        if page.next_href is None:
+            return self._next_start(response, page, page.start + page.count)
+        url = self._on_api_host(response, page.next_href)
+        link_start = parse_qs(urlsplit(url).query).get("start")
+        if url == response.request.url or (link_start and link_start[0].isdigit() and int(link_start[0]) <= page.start):
+            raise runaway_paging(response, f"its next link leads back to start={link_start[0] if link_start else page.start}, a page already read")
+        return url
+
+    def _on_api_host(self, response: requests.Response, href: str) -> str:
+        api_url = str(self._api_url.eval(self.config)).rstrip("/")
+        api = urlsplit(api_url)
+        link = urlsplit(href)
+        url = href if link.scheme or link.netloc else api_url + href if href.startswith("/") else None
+        target = urlsplit(url) if url is not None else None
+        if target is None or (target.scheme.lower(), target.netloc.lower()) != (api.scheme.lower(), api.netloc.lower()):
+            raise AirbyteTracedException(
+                message=(
+                    f"LinkedIn Learning's next-page link for {endpoint_of(response)} is not a path on {api.netloc} "
+                    f"(it names {link.netloc or href.split('/')[0] or 'no host'!r}). Only links on the host of `api_url` "
+                    "are followed, so that the access token never leaves it; check that `api_url` is LinkedIn's API "
+                    "or a proxy that passes its answers on unchanged."
+                ),
+                failure_type=FailureType.system_error,
             )
-        return super().interpret_response(response_or_exception)
+        return url
+
+    @staticmethod
+    def _next_start(response: requests.Response, page: PageInfo, start: int) -> str:
+        if start >= MAX_RECORDS_PER_PARTITION:
+            raise runaway_paging(response, f"paging.total is {page.total}, beyond any real partition ({MAX_RECORDS_PER_PARTITION})")
+        url = str(response.request.url)
+        if re.search(r"([?&])start=\d*", url):
+            return re.sub(r"([?&])start=\d*", rf"\g<1>start={start}", url, count=1)
+        return f"{url}{'&' if '?' in url else '?'}start={start}"
 
 
 @dataclass
@@ -168,27 +232,19 @@ class CompletePagesExtractor(RecordExtractor):
     raise_when_capped: bool = False
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        body = decoded_page(response)
-        records: Any = body
-        for key in self.field_path:
-            records = records.get(key) if isinstance(records, dict) else None
-        records = records if isinstance(records, list) else []
-        paging = body.get("paging") or {}
-        has_next = any(link.get("rel") == "next" for link in paging.get("links") or [])
-        total, start = paging.get("total"), paging.get("start") or 0
-        # As the paginator decides: no next link, or an empty page at or past `paging.total`.
-        is_last_page = not has_next or (not records and start >= (total if isinstance(total, int) else 0))
-        falls_short = is_last_page and isinstance(total, int) and start + len(records) < total
-        if self.raise_when_capped and (falls_short or (start == 0 and total in KNOWN_RESULT_CAPS)):
+        records = records_of(response, self.field_path)
+        page = PageInfo.of(json_body(response), len(records))
+        falls_short = page.is_last and page.total is not None and page.start + len(records) < page.total
+        if self.raise_when_capped and (falls_short or (page.start == 0 and page.total in KNOWN_RESULT_CAPS)):
             raise PossiblyCappedResult(
-                f"{response.request.path_url} reports paging.total={total}"
-                + (f" but ends at record {start + len(records)}." if falls_short else ", a known cap.")
+                f"{response.request.path_url} reports paging.total={page.total}"
+                + (f" but ends at record {page.start + len(records)}." if falls_short else ", a known cap.")
             )
         if falls_short:
             logger.warning(
                 f"INCOMPLETE RESULT: {response.request.method} {response.request.path_url} reports "
-                f"paging.total={total} but its last page ends at record {start + len(records)}; "
-                f"{total - start - len(records)} records were not delivered by the API."
+                f"paging.total={page.total} but its last page ends at record {page.start + len(records)}; "
+                f"{page.total - page.start - len(records)} records were not delivered by the API."
             )
         return records
 
@@ -233,7 +289,7 @@ class ContentHierarchyExtractor(RecordExtractor):
     parameters: InitVar[Mapping[str, Any]]
 
     def extract_records(self, response: requests.Response) -> Iterable[Mapping[str, Any]]:
-        for asset in decoded_page(response).get("elements") or []:
+        for asset in records_of(response, ["elements"]):
             yield from self._edges(asset, root_urn=asset.get("urn"), depth=1)
 
     def _edges(self, parent: Mapping[str, Any], root_urn: Optional[str], depth: int) -> Iterable[Mapping[str, Any]]:
@@ -271,7 +327,7 @@ class CatalogAssetFields(RecordTransformation):
         stream_slice: Optional[StreamSlice] = None,
     ) -> None:
         updated_at = (record.get("details") or {}).get("lastUpdatedAt")
-        record["last_updated_at"] = "" if updated_at is None else epoch_millis_to_rfc3339(updated_at, fixed_width=True)
+        record["last_updated_at"] = millis_field(record, "details.lastUpdatedAt", updated_at, fixed_width=True) or ""
         record["source_locale"] = stream_slice.partition["locale"] if stream_slice is not None else None
 
 
@@ -296,6 +352,20 @@ class UpdatedAfterIntervalStart(RecordFilter):
         return (record for record in records if record["last_updated_at"] > start_time)
 
 
+def millis_field(record: Mapping[str, Any], name: str, value: Any, fixed_width: bool = False) -> Optional[str]:
+    """An epoch-milliseconds field as RFC 3339; a value that is not a date is reported and read as none."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{value!r} is not a number")
+        return epoch_millis_to_rfc3339(value, fixed_width=fixed_width)
+    except ValueError as error:
+        identity = record.get("urn") or (record.get("learnerDetails") or {}).get("entity") or "a record"
+        logger.warning(f"{identity}: `{name}` is not a time in epoch milliseconds ({error}); it is read as none.")
+        return None
+
+
 def activity_column(activity: Mapping[str, Any], in_content_grain: bool) -> str:
     """The pivot column of one activity (the naming rule in docs/linkedin-learning.md).
 
@@ -318,7 +388,7 @@ class ActivityReportFields(RecordTransformation):
 
     Why: report elements have no identifier, and `activities` is a list whose order and length vary
     with the aggregation; a warehouse needs stable columns (the CDK has no pivot transformation).
-    Runs after the manifest added `window_start` and `window_end`.
+    Runs after the manifest added `window_start` and `window_end`; adds `latest_data_at` (RFC 3339).
     """
 
     parameters: InitVar[Mapping[str, Any]]
@@ -341,6 +411,7 @@ class ActivityReportFields(RecordTransformation):
         if asset_type:
             record["report_asset_type"] = asset_type
             identity.append(asset_type)
+        record["latest_data_at"] = millis_field(record, "latestDataAt", record.get("latestDataAt"), fixed_width=True)
         record["report_key"] = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
         in_content_grain = "contentDetails" in record
         for activity in record.get("activities") or []:

@@ -140,16 +140,17 @@ def test_extractor_warning_counts_the_records_not_delivered(caplog: pytest.LogCa
     assert "paging.total=1003" in caplog.text and "3 records were not delivered" in caplog.text
 
 
-def test_extractor_warns_when_the_last_page_ends_far_before_the_total(caplog: pytest.LogCaptureFixture) -> None:
-    elements = [{"urn": f"urn:li:lyndaCourse:{n}"} for n in range(3)]
+def test_extractor_warns_when_paging_on_past_a_missing_link_finds_nothing(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="airbyte"):
-        assert len(list(extractor().extract_records(response(200, page(elements, total=500, start=200, next_link=False))))) == 3
-    assert "paging.total=500" in caplog.text
+        assert list(extractor().extract_records(response(200, page([], total=500, start=300, next_link=False)))) == []
+    assert "paging.total=500" in caplog.text and "200 records were not delivered" in caplog.text
 
 
 # An empty page that still links onwards before the total is not the end: the paginator goes on.
 @pytest.mark.parametrize("elements, total, start, next_link", [
     ([{"urn": "urn:li:lyndaCourse:1"}] * 3, 1000, 997, False),
+    # No next link before the total: the paginator pages on by `start`.
+    ([{"urn": "urn:li:lyndaCourse:1"}] * 3, 500, 200, False),
     ([{"urn": "urn:li:lyndaCourse:1"}] * 3, 5000, 997, True),
     ([], 500, 200, True),
 ])
@@ -242,3 +243,16 @@ def test_report_key_is_deterministic_and_tells_rows_apart() -> None:
     assert transformed(report_row("2024-01-01T00:00:00Z"))["report_key"] == key
     assert transformed(report_row("2024-01-02T00:00:00Z"))["report_key"] != key
     assert transformed(report_row("2024-01-01T00:00:00Z", "urn:li:lyndaCourse:2"))["report_key"] != key
+
+
+@pytest.mark.parametrize("latest", [1e22, "soon", -1e22])
+def test_a_latest_data_at_that_is_not_a_time_is_reported_and_read_as_none(latest, caplog: pytest.LogCaptureFixture) -> None:
+    row = report_row("2024-01-01T00:00:00Z")
+    row["latestDataAt"] = latest
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        assert transformed(row)["latest_data_at"] is None
+    assert "latestDataAt" in caplog.text and "enterpriseProfile" in caplog.text
+
+
+def test_latest_data_at_in_rfc3339_with_milliseconds() -> None:
+    assert transformed(report_row("2024-01-01T00:00:00Z"))["latest_data_at"] == "2023-11-14T22:13:20.000Z"
