@@ -10,8 +10,9 @@ import requests_mock
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from learning_connector_kit.response_bounds import BoundedResponses
+from learning_connector_kit.tokens import ClientCredentialsAuthenticator
 from source_learnworlds.components import (
-    MAX_BARE_PAGES, BareArrayExtractor, ClientCredentialsAuthenticator, MetaPages, PageNumber, PreIssuedTokenAuthenticator,
+    MAX_BARE_PAGES, BareArrayExtractor, MetaPages, PageNumber, PreIssuedTokenAuthenticator,
 )
 
 URL = "https://school.example.com/admin/api/v2/leads"

@@ -3,17 +3,16 @@ end, and a link back to a page already read stops the partition."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Optional
 
 import pytest
 import requests
 import requests_mock
-from airbyte_cdk.utils.datetime_helpers import ab_datetime_now
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from learning_connector_kit.response_bounds import read_bounded_body
-from source_linkedin_learning.components import ClientCredentialsAuthenticator, NextPageLink
+from learning_connector_kit.tokens import ClientCredentialsAuthenticator, forget_tokens
+from source_linkedin_learning.components import NextPageLink
 
 API = "https://api.linkedin.com"
 REQUEST = f"{API}/v2/learningAssets?q=localeAndType&count=100&fields=urn&start=100"
@@ -92,11 +91,15 @@ def test_a_runaway_total_stops_the_partition() -> None:
 
 
 def test_every_api_request_reads_its_body_within_the_shared_bounds() -> None:
+    token_url = "https://www.linkedin.com/oauth/v2/accessToken"
     authenticator = ClientCredentialsAuthenticator(
-        config={}, parameters={}, token_refresh_endpoint="https://www.linkedin.com/oauth/v2/accessToken",
-        client_id="c", client_secret="s", grant_type="client_credentials",
+        config={}, parameters={}, token_refresh_endpoint=token_url, client_id="c", client_secret="s",
+        grant_type="client_credentials", api_name="LinkedIn", endpoint_field="token_url",
+        credentials_advice="check `client_id` and `client_secret`.",
     )
-    authenticator.access_token = "t"
-    authenticator.set_token_expiry_date(ab_datetime_now() + timedelta(days=1))
-    prepared = authenticator(requests.Request("GET", f"{API}/v2/learningAssets").prepare())
+    forget_tokens()
+    with requests_mock.Mocker() as mock:
+        mock.post(token_url, json={"access_token": "t", "expires_in": 3600})
+        prepared = authenticator(requests.Request("GET", f"{API}/v2/learningAssets").prepare())
+    forget_tokens()
     assert read_bounded_body in prepared.hooks["response"]
