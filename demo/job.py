@@ -165,6 +165,7 @@ def run_main_job(database: Path, fresh: bool, scale: str, started: float) -> Run
     baseline, first_run = record_run(database, run)
     print_loads(run.number, run.loads, baseline, first_run, database)
     with duckdb.connect(str(database), read_only=True) as connection:
+        connection.execute("SET TimeZone = 'UTC'")  # days and hours of the answers in UTC, on any machine
         for question in QUESTIONS:
             print_answer(question, answer(connection, question))
     run.seconds = time.monotonic() - started

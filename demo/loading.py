@@ -25,6 +25,8 @@ warnings.filterwarnings("ignore", category=FutureWarning, module="google")
 import airbyte  # noqa: E402
 from airbyte.caches import DuckDBCache  # noqa: E402
 
+from demo.timestamps import UtcDuckDBCache, store_timestamps_with_time_zone  # noqa: E402
+
 
 @dataclass(frozen=True)
 class Connector:
@@ -56,7 +58,7 @@ class Load:
 
 def duckdb_cache(database: Path, connector: Connector, scratch: Path) -> DuckDBCache:
     """The connector's schema in the database; PyAirbyte's staging files go to `scratch`."""
-    return DuckDBCache(db_path=database, schema_name=connector.schema, cache_dir=scratch / connector.schema)
+    return UtcDuckDBCache(db_path=database, schema_name=connector.schema, cache_dir=scratch / connector.schema)
 
 
 def shielded_from_ctrl_c(connector: Connector, folder: Path) -> str:
@@ -82,11 +84,11 @@ def load(
     source = airbyte.get_source(connector.source, config=dict(config), local_executable=shielded_from_ctrl_c(connector, scratch))
     source.select_streams(list(streams))
     cache = duckdb_cache(database, connector, scratch)
-    # PyAirbyte's DuckDB tables hold extraction times as naive UTC timestamps.
-    started_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    started_at = datetime.now(timezone.utc)
     started = time.monotonic()
     try:
         source.read(cache=cache, force_full_refresh=force_full_refresh)
+        store_timestamps_with_time_zone(cache, streams)
     finally:
         # Closing the cache's connections checkpoints the database, even on Ctrl-C: no `.wal` stays.
         cache.get_sql_engine().dispose()
