@@ -575,6 +575,7 @@ def test_a_day_of_activity_changes_learners_and_logs_events_except_for_admin_edi
         learners = [user["id"] for user in users]
         eligible = [user for user in users if user["role"]["level"] == "user" and not user["is_suspended"]]
         before = {user_id: learner_view(reader, user_id) for user_id in learners}
+        newest_event_before = reader.get("/event-logs", sort="desc")["data"][0]["created"]
 
         day = dataset.simulate_day(1, active_share=0.5, silent_share=0.2)
 
@@ -582,6 +583,7 @@ def test_a_day_of_activity_changes_learners_and_logs_events_except_for_admin_edi
         day_start = 1764547200  # 2025-12-01T00:00:00Z, the day after the history ends
         events = reader.pages("/event-logs", created_after=day_start, sort="asc")
         with_event = {log["user"]["id"] for log in events}
+        logged_after_the_history = reader.pages("/event-logs", created_after=newest_event_before, sort="asc")
         changed = {user_id for user_id in learners if before[user_id] != after[user_id]}
     assert len(eligible) == 33 and len(day.changed) == 16  # half of the learners: role "user", not suspended
     assert len(day.changed_without_event) == 3  # a fifth of them: an admin's edit
@@ -595,6 +597,7 @@ def test_a_day_of_activity_changes_learners_and_logs_events_except_for_admin_edi
     kinds = {log["activity"] for log in events}
     assert kinds <= {"visit_course", "complete_course", "award_certificate", "manual_enrollment", "purchase"}
     assert len(events) == day.events
+    assert logged_after_the_history == events  # the log grows forward: a reader at the old newest event misses none
 
 
 def test_days_are_reproducible_and_a_school_of_any_size_can_be_asked_for() -> None:
@@ -602,3 +605,13 @@ def test_days_are_reproducible_and_a_school_of_any_size_can_be_asked_for() -> No
     assert len(first.users) == 50
     assert first.simulate_day(1).changed == second.simulate_day(1).changed
     assert first.user_progress == second.user_progress
+
+
+def test_a_day_logs_its_events_after_every_event_already_logged() -> None:
+    dataset = LearnWorldsDataset("tiny", user_count=50)
+    noon = dataset.add_event_logs(1, at=1764547200 + 43_200)[0]["created"]  # a login at noon on 2025-12-01
+    day = dataset.simulate_day(1, active_share=0.5)
+    logged = [log for log in dataset.event_logs if log["user"]["id"] in day.changed_with_event and log["created"] > 1764547200]
+    assert len(logged) >= day.events > 5
+    assert all(log["created"] > noon for log in logged[-day.events:])
+    assert [log["created"] for log in dataset.event_logs] == sorted(log["created"] for log in dataset.event_logs)

@@ -1173,8 +1173,10 @@ class LearnWorldsDataset:
         active = rng.sample(learners, min(len(learners), max(1, round(len(learners) * active_share))))
         silent_count = round(len(active) * silent_share)
         result = SchoolDay(day=day, started_at=day_start)
+        # The log only grows forward: the history's last certificates are logged just after midnight.
+        first_moment = max(day_start, self.event_logs[-1]["created"] if self.event_logs else day_start) + 60
         for position, user in enumerate(active):
-            moment = round(day_start + 60 + rng.uniform(0, 86400 - 120), 6)
+            moment = round(first_moment + rng.uniform(0, day_start + 86400 - 60 - first_moment), 6)
             if position < silent_count:
                 self._edit_enrollment_silently(user, moment)
                 result.changed_without_event.append(user["id"])
