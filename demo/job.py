@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import duckdb
 
@@ -26,18 +26,24 @@ from demo.report import print_answer, print_loads
 from sandbox import Sandbox, make_sandbox, sandbox_config
 from sandbox.learnworlds.dataset import DATASET_NOW as SCHOOL_NOW
 
-# Streams loaded by the job. LearnWorlds allows 30 requests per 10 seconds, so its per-user and
-# per-course fan-out streams (one request per user or course) are left out to keep the job short.
+# Streams loaded by the job. LearnWorlds allows 30 requests per 10 seconds, so of its fan-out streams
+# (one request per user or course) the job loads the learning records: learner progress and
+# enrollments (after the first run, only the learners who changed), grades and certificates.
 STREAMS: dict[Connector, tuple[str, ...]] = {
     LINKEDIN_LEARNING: ("learning_assets", "learning_classifications", "learning_activity_reports"),
     LEARNWORLDS: (
         "courses", "users", "payments", "event_logs", "bundles", "subscription_plans",
         "user_subscriptions", "leads", "promotions", "affiliates", "user_roles",
+        "user_progress", "user_enrollments", "course_grades", "certificates",
     ),
 }
 
-# The sandbox school's history starts in June 2023; the job loads all of it.
-CONFIG_OVERRIDES: dict[Connector, dict[str, str]] = {LEARNWORLDS: {"start_date": "2023-01-01T00:00:00Z"}}
+# The sandbox school's history starts in June 2023; the job loads all of it. Its clock stands at
+# 2025-12-01 whatever today is, so the full pass of the learners is left to the first run: with the
+# default of 7 days every run would count as a new week and re-read every learner.
+CONFIG_OVERRIDES: dict[Connector, dict[str, Any]] = {
+    LEARNWORLDS: {"start_date": "2023-01-01T00:00:00Z", "learner_full_pass_days": 3650},
+}
 
 DAY_SECONDS = 86_400
 NEW_PAYMENTS_PER_DAY = 8
@@ -56,20 +62,24 @@ class Run:
 def simulate_days_since_first_run(sandbox: Sandbox, run_number: int) -> list[str]:
     """Each run after the first is a day later: replay every day's activity since run 1.
 
+    Run 2 is the school's first day after its history (2025-12-01), run 3 the next, with no gap.
     The sandbox starts from the same seed every run, so days already synced are replayed too;
     their records carry the same timestamps, which the connectors' cursors have already passed.
     """
     if run_number == 1:
         return []
     school = sandbox.app("learnworlds").dataset
-    for day in range(2, run_number + 1):
-        moment = SCHOOL_NOW + day * DAY_SECONDS
-        school.add_payments(NEW_PAYMENTS_PER_DAY, at=moment)
+    for day in range(1, run_number):
+        moment = SCHOOL_NOW + (day - 1) * DAY_SECONDS
+        school.add_payments(NEW_PAYMENTS_PER_DAY, at=moment + 600)
         school.add_event_logs(NEW_LOGINS_PER_DAY, at=moment + 3600, activity="login")
+        learners = school.simulate_day(day)
     catalog = sandbox.app("linkedin_learning").dataset
     catalog.touch_assets(count=UPDATED_COURSES_PER_DAY)
     return [
-        f"LearnWorlds: {NEW_PAYMENTS_PER_DAY} new payments and {NEW_LOGINS_PER_DAY} logins",
+        f"LearnWorlds: {NEW_PAYMENTS_PER_DAY} new payments and {NEW_LOGINS_PER_DAY} logins; {len(learners.changed)} learners"
+        f" made progress, enrolled, bought or finished a course ({len(learners.changed_without_event)} of them by"
+        " an admin's edit, which logs no event)",
         f"LinkedIn Learning: {UPDATED_COURSES_PER_DAY} courses updated in the catalog",
     ]
 

@@ -39,7 +39,8 @@ GROUP BY 1
 HAVING sum(completions) > 0
 ORDER BY completions DESC, course
 LIMIT 5""",
-    as_of_sql="SELECT max(window_end) FROM linkedin_learning.learning_activity_reports",
+    # The report's own `latest_data_at`: `window_end` of the newest window lies in the future.
+    as_of_sql="SELECT max(latest_data_at::TIMESTAMPTZ) AT TIME ZONE 'UTC' FROM linkedin_learning.learning_activity_reports",
 )
 
 REVENUE_PER_COURSE = Question(
@@ -71,7 +72,32 @@ ORDER BY 1""",
     as_of_sql="SELECT max(created) FROM learnworlds.event_logs",
 )
 
-QUESTIONS = (MOST_COMPLETED_COURSES, REVENUE_PER_COURSE, ACTIVE_LEARNERS)
+COMPLETION_RATE_PER_COURSE = Question(
+    title="LearnWorlds: completion rate per course (learner progress)",
+    sql="""
+SELECT course_id AS course,
+       count(*) AS learners,
+       count(*) FILTER (WHERE status = 'completed') AS completed,
+       round(100.0 * count(*) FILTER (WHERE status = 'completed') / count(*), 1) AS completion_rate
+FROM learnworlds.user_progress
+GROUP BY 1
+ORDER BY completion_rate DESC, course
+LIMIT 8""",
+)
+
+RECENT_COMPLETIONS = Question(
+    title="LearnWorlds: learners who completed a course in the last 7 days",
+    sql="""
+SELECT strftime(completed_at, '%Y-%m-%d') AS day, course_id AS course, count(*) AS learners
+FROM learnworlds.user_progress
+WHERE completed_at > (SELECT max(created) FROM learnworlds.event_logs) - INTERVAL 7 DAY
+GROUP BY 1, 2
+ORDER BY 1 DESC, 2
+LIMIT 10""",
+    as_of_sql="SELECT max(created) FROM learnworlds.event_logs",
+)
+
+QUESTIONS = (MOST_COMPLETED_COURSES, REVENUE_PER_COURSE, ACTIVE_LEARNERS, COMPLETION_RATE_PER_COURSE, RECENT_COMPLETIONS)
 
 
 def answer(connection: duckdb.DuckDBPyConnection, question: Question) -> Answer:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 from demo.loading import LEARNWORLDS, LINKEDIN_LEARNING, Connector, Load, load
-from demo.questions import REVENUE_PER_COURSE, answer
+from demo.questions import COMPLETION_RATE_PER_COURSE, REVENUE_PER_COURSE, answer
 from sandbox import sandbox_config
 
 # Before any generated record, so every record is in scope.
@@ -30,9 +30,9 @@ def ids_in(database: Path, connector: Connector, stream: str, key: str, extracte
         return sorted(row[0] for row in connection.execute(query, parameters).fetchall())
 
 
-def load_twice(connector: Connector, sandbox, streams, tmp_path: Path, change_between) -> tuple[Load, Load, datetime, Path]:
+def load_twice(connector: Connector, sandbox, streams, tmp_path: Path, change_between, **config_overrides) -> tuple[Load, Load, datetime, Path]:
     database = tmp_path / "learning.duckdb"
-    config = sandbox_config(connector.name, sandbox.url, start_date=START_DATE)
+    config = sandbox_config(connector.name, sandbox.url, start_date=START_DATE, **config_overrides)
     first = load(connector, config, streams, database, tmp_path / "scratch")
     change_between()
     second_started = datetime.now(timezone.utc)
@@ -69,6 +69,39 @@ def test_learnworlds_loads_twice_and_the_second_load_is_incremental(fresh_sandbo
     with duckdb.connect(str(database), read_only=True) as connection:
         answered = answer(connection, REVENUE_PER_COURSE)
     assert [(course, float(total)) for course, _payments, total in answered.rows] == expected
+
+
+def test_learner_progress_state_round_trips_and_the_second_load_reads_only_changed_learners(fresh_sandbox, tmp_path):
+    sandbox = fresh_sandbox(scale="small", apps=["learnworlds"], learnworlds={"rate_limit": None})
+    school = sandbox.app("learnworlds").dataset
+    changed: list[str] = []
+    rows_before_the_day = sum(len(items) for items in school.user_progress.values())
+
+    def a_day_of_activity() -> None:
+        changed.extend(school.simulate_day(1, active_share=0.3, silent_share=0).changed_with_event)
+
+    # The school's clock is a year behind today's: no scheduled full pass in between.
+    first, second, second_started, database = load_twice(LEARNWORLDS, sandbox, ["user_progress"], tmp_path, a_day_of_activity,
+                                                         learner_full_pass_days=3650)
+
+    assert first.records_read["user_progress"] == rows_before_the_day
+    assert set(ids_in(database, LEARNWORLDS, "user_progress", "user_id", extracted_since=second_started)) == set(changed)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT user_id, course_id, status, completed_units FROM learnworlds.user_progress").fetchall()
+        answered = answer(connection, COMPLETION_RATE_PER_COURSE)
+    served = [(user_id, item["course_id"], item["status"], item["completed_units"])
+              for user_id, items in school.user_progress.items() for item in items]
+    assert sorted(rows) == sorted(served)  # the re-read rows replaced the earlier ones, nothing twice
+
+    # The main job's completion-rate question, over the loaded table, agrees with the school.
+    per_course: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for _user, course, status, _units in served:
+        per_course[course][0] += 1
+        per_course[course][1] += status == "completed"
+    expected = sorted(((course, total, done, round(100.0 * done / total, 1)) for course, (total, done) in per_course.items()),
+                      key=lambda item: (-item[3], item[0]))[:8]
+    assert [(course, total, done, float(rate)) for course, total, done, rate in answered.rows] == expected
 
 
 def test_linkedin_learning_loads_twice_and_the_second_load_is_incremental(fresh_sandbox, tmp_path):

@@ -554,3 +554,64 @@ def test_injected_throttle_and_error_bodies(school: Sandbox) -> None:
     assert json.loads(app.error_response(500, "Server Error").body) == {"error": "Server Error"}
     assert json.loads(app.error_response(403, "Forbidden").body) == {
         "errors": [{"code": "403", "context": None, "message": "Forbidden"}], "success": False}
+
+
+# -- a day of learner activity (the main job's next-day switch) ---------------------------------------
+def learner_view(reader: SchoolReader, user_id: str) -> dict:
+    """Everything the API tells about one learner's learning, read over HTTP."""
+    return {
+        "courses": reader.pages(f"/users/{user_id}/courses"),
+        "progress": reader.pages(f"/users/{user_id}/progress"),
+        "products": reader.get(f"/users/{user_id}/products")["data"],
+        "certificates": reader.pages("/certificates", user_id=user_id),
+    }
+
+
+def test_a_day_of_activity_changes_learners_and_logs_events_except_for_admin_edits() -> None:
+    with make_sandbox(scale="small", apps=["learnworlds"], learnworlds={"rate_limit": None, "user_count": 40}) as running:
+        reader = SchoolReader(running.url)
+        dataset = running.app("learnworlds").dataset
+        users = reader.pages("/users", include_suspended="true")
+        learners = [user["id"] for user in users]
+        eligible = [user for user in users if user["role"]["level"] == "user" and not user["is_suspended"]]
+        before = {user_id: learner_view(reader, user_id) for user_id in learners}
+        newest_event_before = reader.get("/event-logs", sort="desc")["data"][0]["created"]
+
+        day = dataset.simulate_day(1, active_share=0.5, silent_share=0.2)
+
+        after = {user_id: learner_view(reader, user_id) for user_id in learners}
+        day_start = 1764547200  # 2025-12-01T00:00:00Z, the day after the history ends
+        events = reader.pages("/event-logs", created_after=day_start, sort="asc")
+        with_event = {log["user"]["id"] for log in events}
+        logged_after_the_history = reader.pages("/event-logs", created_after=newest_event_before, sort="asc")
+        changed = {user_id for user_id in learners if before[user_id] != after[user_id]}
+    assert len(eligible) == 33 and len(day.changed) == 16  # half of the learners: role "user", not suspended
+    assert len(day.changed_without_event) == 3  # a fifth of them: an admin's edit
+    assert set(day.changed) <= {user["id"] for user in eligible}
+    assert with_event == set(day.changed_with_event)
+    # nobody else changed; every admin edit shows; a visit to a course already finished changes nothing
+    assert set(day.changed_without_event) <= changed <= set(day.changed)
+    assert len(changed) >= len(day.changed) * 3 // 4
+    assert not with_event & set(day.changed_without_event)
+    assert all(day_start < log["created"] < day_start + 86_400 for log in events)
+    kinds = {log["activity"] for log in events}
+    assert kinds <= {"visit_course", "complete_course", "award_certificate", "manual_enrollment", "purchase"}
+    assert len(events) == day.events
+    assert logged_after_the_history == events  # the log grows forward: a reader at the old newest event misses none
+
+
+def test_days_are_reproducible_and_a_school_of_any_size_can_be_asked_for() -> None:
+    first, second = LearnWorldsDataset("tiny", user_count=50), LearnWorldsDataset("tiny", user_count=50)
+    assert len(first.users) == 50
+    assert first.simulate_day(1).changed == second.simulate_day(1).changed
+    assert first.user_progress == second.user_progress
+
+
+def test_a_day_logs_its_events_after_every_event_already_logged() -> None:
+    dataset = LearnWorldsDataset("tiny", user_count=50)
+    noon = dataset.add_event_logs(1, at=1764547200 + 43_200)[0]["created"]  # a login at noon on 2025-12-01
+    day = dataset.simulate_day(1, active_share=0.5)
+    logged = [log for log in dataset.event_logs if log["user"]["id"] in day.changed_with_event and log["created"] > 1764547200]
+    assert len(logged) >= day.events > 5
+    assert all(log["created"] > noon for log in logged[-day.events:])
+    assert [log["created"] for log in dataset.event_logs] == sorted(log["created"] for log in dataset.event_logs)

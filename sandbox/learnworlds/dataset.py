@@ -64,7 +64,7 @@ segment members, ...), so `touch()` is visible everywhere at once, as on a real 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Optional
 
@@ -173,6 +173,20 @@ def served(value: Any) -> Any:
 
 def iso_date(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+@dataclass
+class SchoolDay:
+    """What `LearnWorldsDataset.simulate_day` changed: learner ids, with and without an event."""
+    day: int
+    started_at: float
+    changed_with_event: list[str] = field(default_factory=list)
+    changed_without_event: list[str] = field(default_factory=list)
+    events: int = 0
+
+    @property
+    def changed(self) -> list[str]:
+        return self.changed_with_event + self.changed_without_event
 
 
 class LearnWorldsDataset:
@@ -628,11 +642,14 @@ class LearnWorldsDataset:
             })))
         self.active_installments = [item for _, item in sorted(installments, key=lambda pair: pair[0], reverse=True)]
         self.user_products = {}
+        payments_by_user: dict[str, list[dict]] = {}
+        for payment in self.payments:
+            payments_by_user.setdefault(payment["user_id"], []).append(payment)
         for user in self.users:
             products = [{"id": record["course"]["id"], "title": record["course"]["title"], "type": "course"}
                         for record in self.enrollments[user["id"]]]
-            for payment in self.payments:
-                if payment["user_id"] == user["id"] and payment["product"]["type"] != "course":
+            for payment in payments_by_user.get(user["id"], []):
+                if payment["product"]["type"] != "course":
                     item = {"id": payment["product"]["id"], "title": payment["product"]["name"],
                             "type": payment["product"]["type"]}
                     if item not in products:
@@ -770,29 +787,33 @@ class LearnWorldsDataset:
         self.affiliates = []
         self.affiliate_leads, self.affiliate_customers = {}, {}
         self.affiliate_payouts_upcoming, self.affiliate_payouts_due, self.affiliate_payouts_completed = {}, {}, {}
-        referred_pool = [user for user in self.users if user not in chosen]
+        chosen_ids = {user["id"] for user in chosen}
+        referred_pool = [user for user in self.users if user["id"] not in chosen_ids]
+        payment_positions: dict[str, list[int]] = {}  # user id -> positions in self.payments (a school of 20,000)
+        for position, payment in enumerate(self.payments):
+            payment_positions.setdefault(payment["user_id"], []).append(position)
         for position, affiliate_user in enumerate(chosen):
             affiliate_user["is_affiliate"] = True
             code = "".join(rng.choice("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
             percentage = float(rng.choice((10, 15, 12.5)))
             method = rng.choice(("paypal", "bank_transfer", "other", None))
-            referred = [user for index, user in enumerate(referred_pool)
-                        if index % len(chosen) == position and user["created"] > affiliate_user["created"]]
+            referred = [user for user in referred_pool[position::len(chosen)] if user["created"] > affiliate_user["created"]]
             for user in referred:
                 user["referrer_id"] = affiliate_user["id"]
             customer_ids = set()
-            for payment in self.payments:
-                if payment["user_id"] in {user["id"] for user in referred}:
-                    payment["affiliate"] = served({
-                        "id": affiliate_user["id"], "username": affiliate_user["username"], "code": code,
-                        "commission_percentage": percentage, "commission_amount": round(payment["price"] * percentage / 100, 2),
-                        "payment_status": rng.choice(("new", "approved", "mature", "paid", "rejected")),
-                    })
-                    customer_ids.add(payment["user_id"])
+            # referred users belong to one affiliate each, so these are exactly this affiliate's payments
+            own_payments = [self.payments[index] for index in sorted(
+                index for user in referred for index in payment_positions.get(user["id"], ()))]
+            for payment in own_payments:
+                payment["affiliate"] = served({
+                    "id": affiliate_user["id"], "username": affiliate_user["username"], "code": code,
+                    "commission_percentage": percentage, "commission_amount": round(payment["price"] * percentage / 100, 2),
+                    "payment_status": rng.choice(("new", "approved", "mature", "paid", "rejected")),
+                })
+                customer_ids.add(payment["user_id"])
             # leads: every user who signed up through the affiliate; customers: those of them who paid
             self.affiliate_customers[affiliate_user["id"]] = [user for user in referred if user["id"] in customer_ids]
             self.affiliate_leads[affiliate_user["id"]] = referred
-            own_payments = self.affiliate_payments(affiliate_user["id"])
             sales = round(sum(payment["price"] for payment in own_payments), 2)
             commissions = round(sum(payment["affiliate"]["commission_amount"] for payment in own_payments), 2)
             paid = [payment for payment in own_payments if payment["affiliate"]["payment_status"] == "paid"]
@@ -851,7 +872,8 @@ class LearnWorldsDataset:
         rng = self._rng("segments")
         users = self.users
         self.segments, self.segment_users = [], {}
-        segment_rules = [("Paying learners", lambda u: any(p["user_id"] == u["id"] for p in self.payments)),
+        payers = {payment["user_id"] for payment in self.payments}
+        segment_rules = [("Paying learners", lambda u: u["id"] in payers),
                          ("Never logged in", lambda u: u["last_login"] is None),
                          ("Marketing opt-in", lambda u: u["subscribed_for_marketing_emails"] is True),
                          ("VIP", lambda u: "vip" in u["tags"]), ("Everyone", lambda u: True)]
@@ -1134,6 +1156,135 @@ class LearnWorldsDataset:
         self.users = sorted(self.users + added, key=lambda user: user["created"], reverse=True)
         self.event_logs.sort(key=lambda log: log["created"])
         return added
+
+    def simulate_day(self, day: int, active_share: float = 0.02, silent_share: float = 0.05) -> "SchoolDay":
+        """One day of learner activity, `day` 1 being the day after the history ends (2025-12-01).
+
+        `active_share` of the learners (role "user", not suspended) each make one change: progress in
+        a course (`visit_course`), a completion with its certificate (`complete_course`,
+        `award_certificate`), a manual enrollment (`manual_enrollment`) or a course purchase
+        (`purchase`), with the event-log entries LearnWorlds records for them. `silent_share` of those
+        learners get an admin's edit instead (an enrollment's expiry changed), which records no
+        event. The same seed and day give the same changes.
+        """
+        rng = self._rng(f"day-{day}")
+        day_start = DATASET_NOW + (day - 1) * 86400.0
+        learners = [user for user in self.users if user["role"]["level"] == "user" and not user["is_suspended"]]
+        active = rng.sample(learners, min(len(learners), max(1, round(len(learners) * active_share))))
+        silent_count = round(len(active) * silent_share)
+        result = SchoolDay(day=day, started_at=day_start)
+        # The log only grows forward: the history's last certificates are logged just after midnight.
+        first_moment = max(day_start, self.event_logs[-1]["created"] if self.event_logs else day_start) + 60
+        for position, user in enumerate(active):
+            moment = round(first_moment + rng.uniform(0, day_start + 86400 - 60 - first_moment), 6)
+            if position < silent_count:
+                self._edit_enrollment_silently(user, moment)
+                result.changed_without_event.append(user["id"])
+                continue
+            change = rng.choice(("progress", "progress", "complete", "enroll", "purchase"))
+            activities = getattr(self, f"_day_{change}")(rng, user, moment)
+            for offset, activity in enumerate(activities):
+                self.event_logs.append(self._new_event_log(self._event_rng, user, activity, served(moment + offset)))
+            result.changed_with_event.append(user["id"])
+            result.events += len(activities)
+        self.event_logs.sort(key=lambda log: log["created"])
+        self.payments.sort(key=lambda payment: payment["created"], reverse=True)
+        created_of = {user["id"]: user["created"] for user in self.users}
+        self.certificates.sort(key=lambda cert: (created_of[cert["user"]["id"]], cert["issued"]), reverse=True)
+        return result
+
+    def _open_progress(self, user: dict) -> Optional[dict]:
+        return next((item for item in self.user_progress[user["id"]] if item["status"] != "completed"), None)
+
+    def _day_progress(self, rng: random.Random, user: dict, moment: float) -> list[str]:
+        """One more unit done in a course not yet completed (a course is enrolled in first if none is open)."""
+        progress = self._open_progress(user)
+        if progress is None:
+            return self._day_enroll(rng, user, moment)
+        units = [unit for section in progress["progress_per_section_unit"] for unit in section["units"]]
+        undone = [unit for unit in units if unit["unit_status"] != "completed"]
+        for unit in undone[:1]:
+            unit.update(unit_status="completed", unit_progress_rate=100)
+            unit["time_on_unit"] += rng.randint(60, 900)
+        self._recount_progress(progress, units)
+        if progress["status"] == "completed":
+            progress["completed_at"] = int(moment)
+            return ["visit_course", "complete_course"]
+        return ["visit_course"]
+
+    def _day_complete(self, rng: random.Random, user: dict, moment: float) -> list[str]:
+        """A course finished: every unit done, and its certificate awarded."""
+        progress = self._open_progress(user)
+        if progress is None:
+            return self._day_enroll(rng, user, moment)
+        units = [unit for section in progress["progress_per_section_unit"] for unit in section["units"]]
+        for unit in units:
+            if unit["unit_status"] != "completed":
+                unit.update(unit_status="completed", unit_progress_rate=100)
+                unit["time_on_unit"] += rng.randint(60, 900)
+        self._recount_progress(progress, units)
+        progress["completed_at"] = int(moment)
+        course = self._course_by_id[progress["course_id"]]
+        self.certificates.append(served({
+            "id": self._object_id(rng, moment), "title": f"Certificate of completion: {course['title']}",
+            "issued": moment + 2, "attempts": 1, "type": "completion", "status": "active", "score": "OK",
+            "short_url": f"https://cert.example.com/{rng.getrandbits(32):08x}", "provider": "LearnWorlds",
+            "external_url": None, "form": None, "user": {"id": user["id"], "email": user["email"]}, "course_id": course["id"],
+        }))
+        return ["visit_course", "complete_course", "award_certificate"]
+
+    @staticmethod
+    def _recount_progress(progress: dict, units: list[dict]) -> None:
+        done = sum(unit["unit_status"] == "completed" for unit in units)
+        progress["completed_units"] = done
+        progress["progress_rate"] = served(round(100.0 * done / len(units), 2))
+        progress["time_on_course"] = sum(unit["time_on_unit"] for unit in units)
+        progress["status"] = "completed" if done == len(units) else "not_completed"
+
+    def _enroll(self, rng: random.Random, user: dict, course: dict, moment: float) -> None:
+        record = served({"created": moment, "expires": None})
+        record["course"] = course
+        self.enrollments[user["id"]].insert(0, record)
+        self.user_progress[user["id"]].insert(0, self._new_progress(rng, course, moment, completed=False))
+        self.user_progress[user["id"]][0].update(status="not_started", completed_units=0, progress_rate=0,
+                                                 time_on_course=0, average_score_rate=0)
+        for section in self.user_progress[user["id"]][0]["progress_per_section_unit"]:
+            for unit in section["units"]:
+                unit.update(unit_status="not_completed", time_on_unit=0, score_on_unit=None, unit_progress_rate=0)
+        product = {"id": course["id"], "title": course["title"], "type": "course"}
+        if product not in self.user_products[user["id"]]:
+            self.user_products[user["id"]].insert(0, product)
+        members = self.course_users[course["id"]]
+        members.append(user)
+        members.sort(key=lambda member: member["created"], reverse=True)
+
+    def _unenrolled_course(self, rng: random.Random, user: dict, paid: bool) -> Optional[dict]:
+        enrolled = {record["course"]["id"] for record in self.enrollments[user["id"]]}
+        choices = [course for course in self.courses
+                   if course["id"] not in enrolled and (course["access"] == "paid") == paid]
+        return rng.choice(choices) if choices else None
+
+    def _day_enroll(self, rng: random.Random, user: dict, moment: float) -> list[str]:
+        """An admin enrolls the learner in a free course (LearnWorlds logs `manual_enrollment`)."""
+        course = self._unenrolled_course(rng, user, paid=False) or self._unenrolled_course(rng, user, paid=True)
+        if course is None:
+            return ["visit_course"]  # enrolled in everything: a visit changes nothing the API reports
+        self._enroll(rng, user, course, moment)
+        return ["manual_enrollment"]
+
+    def _day_purchase(self, rng: random.Random, user: dict, moment: float) -> list[str]:
+        """A paid course bought: the payment, the enrollment and the product, logged as `purchase`."""
+        course = self._unenrolled_course(rng, user, paid=True)
+        if course is None:
+            return self._day_progress(rng, user, moment)
+        self.payments.append(self._new_payment(self._payment_rng, user, course, "course", moment, self._instructors))
+        self._enroll(rng, user, course, moment)
+        return ["purchase"]
+
+    def _edit_enrollment_silently(self, user: dict, moment: float) -> None:
+        """An admin extends an enrollment's access in the school's admin: no event is logged."""
+        record = self.enrollments[user["id"]][0]
+        record["expires"] = served(float(int(moment)) + 86400 * 365)
 
     def touch(self, kind: str, count: int = 1, at: Optional[float] = None) -> list[dict]:
         """Edit the `count` first records of `kind` (one of ENTITY_KINDS): set `modified` to `at` and

@@ -13,8 +13,10 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
+from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import PaginationStrategy
 from airbyte_cdk.sources.types import Config, Record
+from airbyte_cdk.utils.datetime_helpers import ab_datetime_now, ab_datetime_parse
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from learning_connector_kit.pages import json_body, records_of, runaway_paging
@@ -182,3 +184,38 @@ class BareArrayExtractor(RecordExtractor):
             if repeated:
                 return []
         return items
+
+LEARNER_LIST_PARENT = "learners"
+LEARNER_EVENTS_PARENT = "learner_events"
+DAY_SECONDS = 86_400.0
+
+
+@dataclass
+class LearnerFullPassMigration(StateMigration):
+    """Starts the per-learner streams' full pass again every `learner_full_pass_days` days by
+    forgetting the learner list's position (the CDK cannot restart a parent's cursor on a schedule).
+
+    A full pass starts on the first sync of each period of that many days (counted from the epoch,
+    0 meaning every sync), judged by the event log's position: the event log is read before the
+    learner list, so an interrupted pass has already saved this sync's position and resumes
+    instead of starting over.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
+        positions = stream_state.get("parent_state") or {}
+        if LEARNER_LIST_PARENT not in positions:
+            return False  # the first sync, or a pass already starting: it reads every learner anyway
+        event_position = (positions.get(LEARNER_EVENTS_PARENT) or {}).get("created")
+        period_days = int(self.config.get("learner_full_pass_days", 7))
+        if not event_position or period_days == 0:
+            return True
+        period = period_days * DAY_SECONDS
+        last_sync = ab_datetime_parse(event_position).timestamp()
+        return int(last_sync // period) < int(ab_datetime_now().timestamp() // period)
+
+    def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
+        positions = {key: value for key, value in stream_state["parent_state"].items() if key != LEARNER_LIST_PARENT}
+        return {**stream_state, "parent_state": positions}

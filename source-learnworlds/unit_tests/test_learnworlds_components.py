@@ -10,11 +10,12 @@ import requests
 import yaml
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.call_rate import APIBudget
+from airbyte_cdk.utils.datetime_helpers import ab_datetime_parse
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 import source_learnworlds
 from learning_connector_kit.tokens import ClientCredentialsAuthenticator, provider_message
-from source_learnworlds.components import BareArrayExtractor, PreIssuedTokenAuthenticator
+from source_learnworlds.components import BareArrayExtractor, LearnerFullPassMigration, PreIssuedTokenAuthenticator
 from learnworlds_testing import CLIENT_ID, CLIENT_SECRET, CONFIG, TOKEN_URL, token_response
 
 MEMBERS = "https://school.example.com/admin/api/v2/user_groups/g1/users"
@@ -179,3 +180,34 @@ def test_a_school_that_refuses_the_form_body_is_sent_json_once_and_that_form_is_
     sent = [request.headers["Content-Type"].split(";")[0] for request in mint.request_history]
     assert sent == ["application/x-www-form-urlencoded", "application/json", "application/json"]
     assert mint.request_history[1].json() == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "grant_type": "client_credentials"}
+
+
+# -- LearnerFullPassMigration -------------------------------------------------------------------------------
+def learner_state(events_at: str, learners_at: str = "2025-01-01T00:00:00.000000Z") -> dict:
+    return {"use_global_cursor": True, "parent_state": {"learner_events": {"created": events_at},
+                                                          "learners": {"created": learners_at}}}
+
+
+@pytest.mark.parametrize(
+    "days, events_at, now, full_pass",
+    [
+        (7, "2026-12-01T10:00:00.000000Z", "2026-12-01T12:00:00Z", False),  # same 7-day period
+        (7, "2026-11-20T10:00:00.000000Z", "2026-12-01T12:00:00Z", True),  # a period has begun since
+        (0, "2026-12-01T11:59:00.000000Z", "2026-12-01T12:00:00Z", True),  # 0: every sync
+        (1, "2026-12-01T00:00:01.000000Z", "2026-12-01T23:59:00Z", False),
+        (1, "2026-11-30T23:59:00.000000Z", "2026-12-01T00:01:00Z", True),
+    ],
+)
+def test_a_full_pass_starts_once_in_each_period_of_learner_full_pass_days(days, events_at, now, full_pass, monkeypatch):
+    monkeypatch.setattr("source_learnworlds.components.ab_datetime_now", lambda: ab_datetime_parse(now))
+    migration = LearnerFullPassMigration(config={**CONFIG, "learner_full_pass_days": days}, parameters={})
+    state = learner_state(events_at)
+    assert migration.should_migrate(state) is full_pass
+    if full_pass:  # the learner list starts over; the event log's position is kept
+        assert migration.migrate(state)["parent_state"] == {"learner_events": {"created": events_at}}
+
+
+def test_a_first_sync_or_a_pass_already_starting_is_left_alone():
+    migration = LearnerFullPassMigration(config={**CONFIG, "learner_full_pass_days": 0}, parameters={})
+    assert not migration.should_migrate({})
+    assert not migration.should_migrate({"parent_state": {"learner_events": {"created": "2026-12-01T00:00:00.000000Z"}}})

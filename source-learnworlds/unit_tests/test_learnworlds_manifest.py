@@ -206,7 +206,8 @@ def test_a_body_cut_off_on_the_way_is_asked_again(school):
 
 
 def test_empty_answers_are_answers_not_faults(school):
-    school.get(f"{API}/users", json=page([{"id": "u1"}], per_page=200))
+    school.get(f"{API}/event-logs", json=page([]))
+    school.get(f"{API}/users", json=page([{"id": "u1", "created": 1700000000}], per_page=200))
     school.get(f"{API}/users/u1/seats", text="null")
     school.get(f"{API}/users/u1/user-groups", json=[])
     output = run_read(["user_seats", "user_group_memberships"])
