@@ -19,6 +19,9 @@ from learning_connector_kit.response_bounds import BoundedResponses, read_bounde
 PAGE = b'{"elements": [], "paging": {"start": 0, "count": 10}}'
 BOMB = gzip.compress(b"0" * (8 * 1024 * 1024))  # 8 MiB of zeros in about 8 KB
 
+# Hostile servers: part of the reliability suite (`-m reliability`) as well as the unit tests.
+pytestmark = pytest.mark.reliability
+
 
 def serve(write_body: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
