@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Optional
 
 import pytest
 from jsonschema import Draft7Validator
 
 from integration_tests.connector_runner import ConnectorRun, configured_catalog, run_connector
+from learning_connector_kit.daily_requests import DAILY_REQUESTS_KEY
 from sandbox import LINKEDIN_CLIENT_SECRET, Sandbox, sandbox_config
 from sandbox.linkedin_learning.dataset import CLASSIFICATION_TYPES, DAY_MS
 
@@ -87,6 +88,11 @@ def without(record: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
 
 def api_requests(sandbox: Sandbox, path: str = "/v2") -> list:
     return sandbox.log.entries(app=CONNECTOR, path_prefix=path)
+
+
+def without_daily_requests(stream_state: dict[str, Any]) -> dict[str, Any]:
+    """A stream's saved cursors, without the request count of the day that rides along."""
+    return {key: value for key, value in stream_state.items() if key != DAILY_REQUESTS_KEY}
 
 
 def report_windows(sandbox: Sandbox, start: Optional[int] = None) -> dict[int, int]:
@@ -336,7 +342,7 @@ def test_second_incremental_sync_returns_only_changes_and_state_round_trips(fres
 
     third = read(config, catalog, state=second.final_state())
     assert third.records_of("learning_assets") == []
-    assert third.stream_state("learning_assets") == second.stream_state("learning_assets")
+    assert without_daily_requests(third.stream_state("learning_assets")) == without_daily_requests(second.stream_state("learning_assets"))
     assert report_cursor(third) <= rfc3339(dataset.latest_data_at)
 
 
@@ -447,6 +453,45 @@ def test_max_requests_per_day_is_never_exceeded(fresh_sandbox, catalog: dict[str
     assert budget_errors and all(e["failure_type"] == "transient_error" for e in budget_errors)
     assert run.errors[-1]["message"] == budget_errors[0]["message"], "the sync ends with the budget's message"
     assert run.final_state()
+
+
+def with_daily_requests(state: list[dict[str, Any]], day: str, requests: int) -> list[dict[str, Any]]:
+    """A saved state whose request count of the day is replaced by the given one."""
+    state = json.loads(json.dumps(state))
+    for message in state:
+        message["stream"]["stream_state"][DAILY_REQUESTS_KEY] = {"day": day, "requests": requests}
+    return state
+
+
+def test_max_requests_per_day_is_shared_by_the_syncs_of_one_utc_day(fresh_sandbox, catalog: dict[str, Any]) -> None:
+    """Issue 10, item 7: the budget counts every request of the UTC day, as the sandbox's log sees them."""
+    sandbox = fresh_sandbox(scale="small", apps=[CONNECTOR])
+    selected = configured_catalog(catalog, streams=["learning_assets", "learning_classifications"])
+    read(config_for(sandbox), selected)
+    full_sync = len(api_requests(sandbox))  # the requests of one whole sync of these streams
+    budget = full_sync + full_sync // 2
+    config = config_for(sandbox, max_requests_per_day=budget)
+
+    # A fresh state starts at zero: a budget of exactly one whole sync lets it complete.
+    sandbox.log.clear()
+    read(config_for(sandbox, max_requests_per_day=full_sync), selected)
+    assert len(api_requests(sandbox)) == full_sync
+
+    # The next sync of the day may make only what is left of the day's budget.
+    sandbox.log.clear()
+    first = read(config, selected)
+    assert len(api_requests(sandbox)) == full_sync
+    sandbox.log.clear()
+    second = run_connector(CONNECTOR, "read", config=config, catalog=selected, state=first.final_state())
+    assert len(api_requests(sandbox)) == budget - full_sync
+    budget_errors = [e for e in second.errors if "max_requests_per_day" in e["message"]]
+    assert budget_errors and all(e["failure_type"] == "transient_error" for e in budget_errors)
+
+    # A spent budget of an earlier day does not count today: the sync completes (`read` checks it).
+    sandbox.log.clear()
+    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%d")
+    read(config, selected, state=with_daily_requests(second.final_state(), yesterday, budget))
+    assert 0 < len(api_requests(sandbox)) <= budget
 
 
 def test_cut_off_and_proxy_pages_are_fetched_again_not_taken_as_the_end(fresh_sandbox, catalog: dict[str, Any]) -> None:

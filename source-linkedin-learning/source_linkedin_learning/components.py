@@ -8,7 +8,7 @@ import re
 import threading
 from dataclasses import InitVar, dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, List, Mapping, MutableMapping, Optional
+from typing import Any, Callable, Iterable, List, Mapping, MutableMapping, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -24,6 +24,7 @@ from airbyte_cdk.sources.streams.core import StreamData
 from airbyte_cdk.sources.types import Config, Record, StreamSlice, StreamState
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from learning_connector_kit.daily_requests import utc_day
 from learning_connector_kit.pages import json_body, records_of, runaway_paging
 from learning_connector_kit.response_bounds import endpoint_of
 from learning_connector_kit.timestamps import epoch_millis_to_rfc3339
@@ -58,31 +59,51 @@ def is_daily_quota_response(response: requests.Response) -> bool:
 
 
 class RequestBudget(APIBudget):
-    """Counts every API request of the sync (retries included) and stops the sync before one too many.
+    """Counts every API request of the UTC day (retries included) and stops the sync before one too many.
 
     Why: the CDK's API budget waits for capacity instead of stopping, and a failed request stops only
     its own partition, so without a shared stop every other worker would keep spending a quota that
     is already gone. Raising a transient error keeps the state of completed slices, so the next sync
-    continues where this one stopped.
+    continues where this one stopped. `requests_today` starts at the count the last sync of the same
+    day saved in the state, and restarts at 0 when a sync runs past midnight UTC.
     """
 
-    def __init__(self, max_requests: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        max_requests: Optional[int] = None,
+        requests_today: int = 0,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
         super().__init__(policies=[])
         self.max_requests = max_requests
-        self.requests_made = 0
+        self.requests_made = 0  # by this sync
+        self.requests_today = requests_today
+        self.day = utc_day(clock())
         self.stop_message: Optional[str] = None  # set once the sync must stop
+        self._clock = clock
         self._lock = threading.Lock()
+
+    def daily_count(self) -> Tuple[str, int]:
+        """The UTC day and its request count, as one consistent pair."""
+        with self._lock:
+            return self.day, self.requests_today
 
     def acquire_call(self, request: Any, block: bool = True, timeout: Optional[float] = None) -> None:
         with self._lock:
-            if self.stop_message is None and self.max_requests is not None and self.requests_made >= self.max_requests:
+            today = utc_day(self._clock())
+            if today != self.day:
+                self.day, self.requests_today = today, 0
+            if self.stop_message is None and self.max_requests is not None and self.requests_today >= self.max_requests:
+                reset = next_quota_reset(self._clock()).strftime("%Y-%m-%dT%H:%M:%SZ")
                 self.stop_message = (
-                    f"Stopped after {self.requests_made} API requests: `max_requests_per_day` is {self.max_requests}. "
-                    "The state of every completed slice is saved; the next sync continues from there."
+                    f"Stopped after {self.requests_made} API requests in this sync: {self.requests_today} were made "
+                    f"on {self.day} (UTC) and `max_requests_per_day` is {self.max_requests}. The state of every "
+                    f"completed slice is saved: the next sync after 00:00 UTC ({reset}) continues from there."
                 )
             if self.stop_message is not None:
                 raise self.stop_error()
             self.requests_made += 1
+            self.requests_today += 1
 
     def update_from_response(self, request: Any, response: Any) -> None:
         if isinstance(response, requests.Response) and is_daily_quota_response(response):

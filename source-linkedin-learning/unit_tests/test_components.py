@@ -256,3 +256,23 @@ def test_a_latest_data_at_that_is_not_a_time_is_reported_and_read_as_none(latest
 
 def test_latest_data_at_in_rfc3339_with_milliseconds() -> None:
     assert transformed(report_row("2024-01-01T00:00:00Z"))["latest_data_at"] == "2023-11-14T22:13:20.000Z"
+
+
+def test_budget_counts_on_from_the_requests_already_made_today() -> None:
+    budget = RequestBudget(max_requests=5, requests_today=3)
+    for _ in range(2):
+        budget.acquire_call(object())
+    with pytest.raises(AirbyteTracedException) as raised:
+        budget.acquire_call(object())
+    assert (budget.requests_made, budget.requests_today) == (2, 5)
+    assert "`max_requests_per_day` is 5" in raised.value.message and "00:00 UTC" in raised.value.message
+
+
+def test_budget_restarts_at_zero_when_the_sync_runs_past_midnight_utc() -> None:
+    now = [datetime(2026, 12, 1, 23, 59, tzinfo=timezone.utc)]
+    budget = RequestBudget(max_requests=2, requests_today=1, clock=lambda: now[0])
+    budget.acquire_call(object())
+    assert budget.daily_count() == ("2026-12-01", 2)
+    now[0] = datetime(2026, 12, 2, 0, 1, tzinfo=timezone.utc)
+    budget.acquire_call(object())  # a new day: the spent budget of the day before does not stop it
+    assert budget.daily_count() == ("2026-12-02", 1) and budget.requests_made == 2

@@ -14,6 +14,7 @@ from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.state_builder import StateBuilder
 
+from learning_connector_kit.daily_requests import DAILY_REQUESTS_KEY, utc_day
 from learning_connector_kit.schemas import load_stream_schema
 from source_linkedin_learning import SourceLinkedinLearning
 
@@ -383,3 +384,29 @@ def test_a_cut_off_body_is_fetched_again_instead_of_ending_the_partition(api: re
     output = sync(api, "learning_assets")
     assert [r.record.data["urn"] for r in output.records] == ["urn:li:lyndaCourse:1", "urn:li:lyndaCourse:2"]
     assert len(api_calls(api, ASSETS)) == 2 and not output.errors
+
+
+def daily_count(state: dict) -> dict:
+    return state.stream.stream_state.__dict__[DAILY_REQUESTS_KEY]
+
+
+@pytest.mark.parametrize("saved_day, saved_requests, allowed", [
+    (utc_day(), 2, 1),  # an earlier sync today made 2 of the 3
+    (utc_day(datetime.now(timezone.utc) - timedelta(days=1)), 2, 3),  # yesterday's requests do not count
+], ids=["earlier-sync-today", "yesterday"])
+def test_request_budget_counts_the_requests_of_the_day_saved_in_the_state(api, saved_day, saved_requests, allowed) -> None:
+    api.get(ASSETS, json=page([]))
+    state = {"states": [], DAILY_REQUESTS_KEY: {"day": saved_day, "requests": saved_requests}}
+    output = sync(api, "learning_assets", config={"max_requests_per_day": 3, "locales": ["en_US", "fr_FR", "de_DE", "es_ES"]},
+                  state=state, mode=SyncMode.incremental)
+    assert len(api_calls(api, ASSETS)) == allowed
+    assert "`max_requests_per_day` is 3" in output.errors[-1].trace.error.message
+    assert daily_count(output.state_messages[-1].state) == {"day": utc_day(), "requests": saved_requests + allowed if saved_day == utc_day() else allowed}
+
+
+def test_every_state_message_carries_the_requests_of_the_day_from_zero_on_a_fresh_state(api: requests_mock.Mocker) -> None:
+    api.get(ASSETS, json=page([asset(1)]))
+    output = sync(api, "learning_assets", config={"locales": ["en_US", "fr_FR"]}, mode=SyncMode.incremental)
+    assert not output.errors and output.state_messages
+    assert all(daily_count(m.state)["day"] == utc_day() for m in output.state_messages)
+    assert daily_count(output.state_messages[-1].state)["requests"] == len(api_calls(api, ASSETS)) == 2
