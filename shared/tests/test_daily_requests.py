@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from airbyte_cdk.models import AirbyteMessage, AirbyteMessageSerializer, AirbyteStateMessageSerializer
+from airbyte_cdk.models import AirbyteMessageSerializer, AirbyteStateMessageSerializer
 from airbyte_cdk.sources.streams import NO_CURSOR_STATE_KEY
 
 from learning_connector_kit.daily_requests import DAILY_REQUESTS_KEY, stamped, taken_from_state, utc_day
