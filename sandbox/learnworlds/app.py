@@ -123,7 +123,8 @@ class LearnWorldsApp:
 
     Options: `rate_limit=(30, 10.0)` (requests, seconds; None turns the limit off),
     `token_lifetime_seconds=8000`, `user_count` (users at the "bench" scale, default 600),
-    `json_token_body_only=False` (True: the token endpoint refuses the form with a `data` field, 400).
+    `json_token_body_only=False` (True: the token endpoint refuses the form with a `data` field, 400),
+    `now` (the school's clock: unix seconds at the UTC midnight its history ends, default 2025-12-01).
     """
 
     name = "learnworlds"
@@ -131,14 +132,14 @@ class LearnWorldsApp:
     def __init__(self, scale: str = "small", seed: int = 7, rate_limit: Optional[tuple[int, float]] = (30, 10.0),
                  token_lifetime_seconds: float = 8000, user_count: Optional[int] = None,
                  json_token_body_only: bool = False, whole_second_timestamps: bool = False,
-                 unavailable_endpoints: tuple[str, ...] = ()) -> None:
+                 unavailable_endpoints: tuple[str, ...] = (), now: Optional[float] = None) -> None:
         from sandbox import LEARNWORLDS_CLIENT_ID, LEARNWORLDS_CLIENT_SECRET, LEARNWORLDS_STATIC_TOKEN
 
         self.client_id = LEARNWORLDS_CLIENT_ID
         self.client_secret = LEARNWORLDS_CLIENT_SECRET
         self.static_token = LEARNWORLDS_STATIC_TOKEN
         self.static_token_revoked = False
-        self.dataset = LearnWorldsDataset(scale=scale, seed=seed, user_count=user_count)
+        self.dataset = LearnWorldsDataset(scale=scale, seed=seed, user_count=user_count, now=now)
         self.tokens = TokenStore()
         self.token_lifetime_seconds = token_lifetime_seconds
         # The documents show both bodies; a school may accept only the JSON one.

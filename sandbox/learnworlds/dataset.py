@@ -70,10 +70,16 @@ from typing import Any, Optional
 
 SCALES = ("tiny", "small", "demo", "bench")
 
-# The school's "now": generated history ends here. Fixed, so data never depends on the wall clock.
+# The school's default "now": generated history ends here. Fixed, so data never depends on the wall
+# clock; `LearnWorldsDataset(now=...)` moves all three by the same whole number of days.
 DATASET_NOW = 1764547200.0  # 2025-12-01T00:00:00Z
 HISTORY_START = 1685577600.0  # 2023-06-01T00:00:00Z
 UPCOMING_START = 1798761600.0  # 2027-01-01T00:00:00Z: "upcoming" school events lie after this
+DAY_SECONDS = 86400
+# Every generated time then stays within [2**30, 2**31) seconds (2004 to 2038), where adding whole days
+# to a float is exact: a shifted dataset's times are the default's plus the offset, to the microsecond.
+EARLIEST_NOW = 1262304000.0  # 2010-01-01T00:00:00Z
+LATEST_NOW = 2051222400.0  # 2035-01-01T00:00:00Z
 
 EVENT_ACTIVITIES = (
     "register", "login", "logout", "purchase", "manual_enrollment", "drip_feed_section_unlocked",
@@ -193,18 +199,35 @@ class LearnWorldsDataset:
     """Every record of one school, generated from `seed` at `scale` (see module docstring).
 
     `user_count` overrides the number of users (used by the "bench" scale, default 600 there).
+    `now` (unix seconds at a UTC midnight, default DATASET_NOW) is where the history ends: the whole
+    dataset moves by `now - DATASET_NOW`, whole days, so records, counts and order stay the same for
+    a seed and only the times (and the ids and dates made from them) move.
     """
 
-    def __init__(self, scale: str = "small", seed: int = 7, user_count: Optional[int] = None) -> None:
+    def __init__(self, scale: str = "small", seed: int = 7, user_count: Optional[int] = None,
+                 now: Optional[float] = None) -> None:
         if scale not in SIZES:
             raise ValueError(f"unknown scale {scale!r}; choose from {SCALES}")
         self.scale = scale
         self.seed = seed
+        offset = self._day_offset(DATASET_NOW if now is None else now)
+        self.now = DATASET_NOW + offset
+        self.history_start = HISTORY_START + offset
+        self.upcoming_start = UPCOMING_START + offset
         sizes = SIZES[scale]
         self.sizes = replace(sizes, users=user_count) if user_count else sizes
-        self._mutation_clock = DATASET_NOW
+        self._mutation_clock = self.now
         self._ids_made = 0
         self._build()
+
+    @staticmethod
+    def _day_offset(now: float) -> float:
+        """`now - DATASET_NOW`, checked to be whole days within the range where the shift is exact."""
+        if isinstance(now, bool) or not isinstance(now, (int, float)) or now % DAY_SECONDS \
+                or not EARLIEST_NOW <= now < LATEST_NOW:
+            raise ValueError(f"now: give unix seconds at a UTC midnight from {iso_date(EARLIEST_NOW)} to before "
+                             f"{iso_date(LATEST_NOW)} (the end of the school's history), not {now!r}")
+        return float(now) - DATASET_NOW
 
     # -- randomness and ids ------------------------------------------------------------------------
     def _rng(self, stream: str) -> random.Random:
@@ -254,7 +277,7 @@ class LearnWorldsDataset:
             ("Support agent", "Answers learner questions.", "reporter", True),
         ]
         self.user_roles = sorted(
-            (served({"id": self._object_id(rng, HISTORY_START), "title": title, "description": description,
+            (served({"id": self._object_id(rng, self.history_start), "title": title, "description": description,
                      "access_level": level, "custom_role": custom})
              for title, description, level, custom in roles),
             key=lambda role: role["title"],
@@ -267,7 +290,7 @@ class LearnWorldsDataset:
         for index in range(count):
             first, last = FIRST_NAMES[index % len(FIRST_NAMES)], LAST_NAMES[(index * 7) % len(LAST_NAMES)]
             serial = f"{index + 1:03d}"
-            created = self._time(rng, HISTORY_START, DATASET_NOW - 86400 * 30, whole=index % 6 == 0)
+            created = self._time(rng, self.history_start, self.now - 86400 * 30, whole=index % 6 == 0)
             users.append(self._new_user(rng, index, first, last, serial, created))
         self.users = sorted(users, key=lambda user: user["created"], reverse=True)
         self._user_by_id = {user["id"]: user for user in self.users}
@@ -305,7 +328,7 @@ class LearnWorldsDataset:
             "is_affiliate": False,
             "referrer_id": None,
             "created": created,
-            "last_login": None if never_logged_in else self._time(rng, created, DATASET_NOW),
+            "last_login": None if never_logged_in else self._time(rng, created, self.now),
             "signup_approval_status": rng.choice(("passed", "passed", "pending", None)),
             "fields": fields,
             "tags": sorted(rng.sample(TAGS, rng.randint(0, 3))),
@@ -326,8 +349,8 @@ class LearnWorldsDataset:
                 title = f"{title} {index // len(COURSE_TITLES) + 1}"
             slug = title.lower().replace(" ", "-")
             # the first course is the school's oldest and most popular one (every user enrols in it)
-            created = self._time(rng, HISTORY_START - 86400 * 200, HISTORY_START) if index == 0 else \
-                self._time(rng, HISTORY_START, DATASET_NOW - 86400 * 60)
+            created = self._time(rng, self.history_start - 86400 * 200, self.history_start) if index == 0 else \
+                self._time(rng, self.history_start, self.now - 86400 * 60)
             access = "free" if index % 5 == 2 else "paid"
             original = float(rng.choice((49, 99, 149, 199, 300)))
             discount = rng.choice((0.0, 10.0, 20.5))
@@ -346,7 +369,7 @@ class LearnWorldsDataset:
                 "dripFeed": rng.choice(("none", "days", "date")),
                 "identifiers": {"google_store_id": slug.replace("-", "_"), "apple_store_id": slug.replace("-", "_")},
                 "access": access, "created": created,
-                "modified": self._time(rng, created, DATASET_NOW - 86400),
+                "modified": self._time(rng, created, self.now - 86400),
             }))
             self.course_contents[slug] = self._new_contents(rng, index, slug, title, created)
         self.courses = sorted(courses, key=lambda course: course["created"], reverse=True)
@@ -397,7 +420,7 @@ class LearnWorldsDataset:
         for index in range(self.sizes.bundles):
             title = f"{rng.choice(('Starter', 'Career', 'Complete', 'Weekend'))} bundle {index + 1}"
             slug = title.lower().replace(" ", "-")
-            created = self._time(rng, HISTORY_START, DATASET_NOW - 86400 * 90)
+            created = self._time(rng, self.history_start, self.now - 86400 * 90)
             price = float(rng.choice((99, 199, 249.5)))
             plans = [{
                 "name": f"{count} payments of ${round(price / count, 2)}/month", "description": None,
@@ -414,7 +437,7 @@ class LearnWorldsDataset:
                 "image": None, "description": rng.choice((None, f"Save with the {title.lower()}.")),
                 # the enum says draft|public, the vendor's own example shows "private": serve all three
                 "access": ("public", "draft", "private")[index % 3],
-                "created": created, "modified": self._time(rng, created, DATASET_NOW - 86400),
+                "created": created, "modified": self._time(rng, created, self.now - 86400),
                 "afterPurchase": {"type": "afterlogin", "settings": {"url": None, "page": None}},
                 "price": price, "paymentPlans": plans,
             }))
@@ -427,7 +450,7 @@ class LearnWorldsDataset:
             if index >= 4:
                 title = f"{title} {index // 4 + 1}"
             slug = title.lower().replace(" ", "-")
-            created = self._time(rng, HISTORY_START, DATASET_NOW - 86400 * 90)
+            created = self._time(rng, self.history_start, self.now - 86400 * 90)
             plans.append(served({
                 "id": slug, "title": title, "stripePlanId": slug, "description": f"{title} with every course.",
                 "products": {"courses": sorted(rng.sample(course_ids, min(len(course_ids), 2)))},
@@ -435,7 +458,7 @@ class LearnWorldsDataset:
                 "trial_period_days": rng.choice((0, 7, 14)),
                 "afterPurchase": {"type": "afterlogin", "settings": {"page": "about", "url": None}},
                 "access": ("public", "private", "soon", "view-locked")[index % 4],
-                "created": created, "modified": self._time(rng, created, DATASET_NOW - 86400),
+                "created": created, "modified": self._time(rng, created, self.now - 86400),
                 "price": float(rng.choice((19, 29.99, 190))),
             }))
         self.subscription_plans = sorted(plans, key=lambda plan: plan["created"], reverse=True)
@@ -444,12 +467,12 @@ class LearnWorldsDataset:
         rng = self._rng("promotions")
         promotions = []
         for index in range(self.sizes.promotions):
-            created = self._time(rng, HISTORY_START, DATASET_NOW - 86400 * 60)
+            created = self._time(rng, self.history_start, self.now - 86400 * 60)
             prefix = f"P{index + 1}"
             coupons = []
             for position in range(1 + index % 3):
                 bulk = position > 0
-                expires = None if position == 2 else self._time(rng, created, DATASET_NOW + 86400 * 365)
+                expires = None if position == 2 else self._time(rng, created, self.now + 86400 * 365)
                 # one coupon keeps the other date style the vendor's coupon-usage example shows ("24 Sep 2020")
                 expires_text = None if expires is None else (
                     datetime.fromtimestamp(expires, tz=timezone.utc).strftime("%d %b %Y") if index == 0 and position == 0
@@ -464,7 +487,7 @@ class LearnWorldsDataset:
                 "applies_to_all": ["bundles"] if index % 2 else [],
                 "products": [{"type": "course", "id": course["id"]} for course in rng.sample(self.courses, 1)],
                 "type": ("percentage", "fixed")[index % 2], "value": float(rng.choice((10, 20, 15.5))),
-                "created": created, "modified": self._time(rng, created, DATASET_NOW - 86400),
+                "created": created, "modified": self._time(rng, created, self.now - 86400),
             })
         self.promotions = sorted((served(p) for p in promotions), key=lambda p: p["created"], reverse=True)
 
@@ -479,7 +502,7 @@ class LearnWorldsDataset:
             chosen = [oldest_course] + rng.sample(others, min(len(others), rng.randint(0, 3)))
             records, progress = [], []
             for course in chosen:
-                enrolled = self._time(rng, max(user["created"], course["created"]), DATASET_NOW - 86400,
+                enrolled = self._time(rng, max(user["created"], course["created"]), self.now - 86400,
                                       whole=rng.random() < 0.3)
                 record = served({"created": enrolled, "expires": rng.choice((None, None, enrolled + 86400 * 365))})
                 record["course"] = course  # the shared course dict, so edits of the course show here too
@@ -525,7 +548,7 @@ class LearnWorldsDataset:
             "course_id": course["id"], "status": status, "progress_rate": round(100.0 * done / total, 2),
             "average_score_rate": round(sum(scores) / len(scores), 2) if scores else 0.0,
             "time_on_course": time_on_course, "total_units": total, "completed_units": done,
-            "completed_at": int(self._time(rng, enrolled, DATASET_NOW)) if completed else None,
+            "completed_at": int(self._time(rng, enrolled, self.now)) if completed else None,
             "progress_per_section_unit": sections,
         })
 
@@ -542,7 +565,7 @@ class LearnWorldsDataset:
         for bundle in self.bundles:
             for user in rng.sample(self.users, min(len(self.users), 2)):
                 payments.append(self._new_payment(rng, user, bundle, "bundle",
-                                                  self._time(rng, max(user["created"], bundle["created"]), DATASET_NOW), instructors))
+                                                  self._time(rng, max(user["created"], bundle["created"]), self.now), instructors))
         self.payments = sorted(payments, key=lambda payment: payment["created"], reverse=True)
         self._instructors = instructors
 
@@ -570,7 +593,7 @@ class LearnWorldsDataset:
                         "image": image, "trial_days": product.get("trial_period_days", 0), "original_price": original,
                         "discount_price": discount_price, "final_price": final},
             "price": price, "discount": discount,
-            "refund_at": self._time(rng, created, DATASET_NOW) if rng.random() < 0.05 else None,
+            "refund_at": self._time(rng, created, self.now) if rng.random() < 0.05 else None,
             "user_id": user["id"], "paid_at": paid_at,
             "invoice": f"{rng.randint(1, 99999):05d}" if paid_at is not None else None,
             "billing_info": user["billing_info"], "coupon": coupon,
@@ -605,7 +628,7 @@ class LearnWorldsDataset:
             if rng.random() > 0.45 or not self.subscription_plans:
                 continue
             plan = rng.choice(self.subscription_plans)
-            created = self._time(rng, max(user["created"], plan["created"]), DATASET_NOW - 86400, whole=True)
+            created = self._time(rng, max(user["created"], plan["created"]), self.now - 86400, whole=True)
             status = rng.choice(("active", "active", "inactive", "trial"))
             stripe = rng.random() < 0.6
             provider_meta = None if not stripe else {
@@ -696,7 +719,7 @@ class LearnWorldsDataset:
                             continue
                         unit = next(u for _, u in self._units(course_id) if u["id"] == unit_progress["unit_id"])
                         enrolled = next(r["created"] for r in self.enrollments[user["id"]] if r["course"]["id"] == course_id)
-                        created = self._time(rng, enrolled, DATASET_NOW - 3600)
+                        created = self._time(rng, enrolled, self.now - 3600)
                         submitted = self._time(rng, created, created + 3600)
                         modified = self._time(rng, submitted, submitted + 600)
                         response_id = self._object_id(rng, created)
@@ -716,10 +739,10 @@ class LearnWorldsDataset:
         rng = self._rng("forms")
         self.form_responses = {}
         for _ in range(self.sizes.forms):
-            form_id = self._object_id(rng, HISTORY_START)
+            form_id = self._object_id(rng, self.history_start)
             responses = []
             for user in rng.sample(self.users, min(len(self.users), self.sizes.form_responses_per_form)):
-                created = self._time(rng, user["created"], DATASET_NOW - 3600)
+                created = self._time(rng, user["created"], self.now - 3600)
                 submitted = self._time(rng, created, created + 1800)
                 responses.append(self._new_response(rng, self._object_id(rng, created), user, None, created,
                                                     self._time(rng, submitted, submitted + 60), submitted))
@@ -825,7 +848,7 @@ class LearnWorldsDataset:
             self.affiliates.append(served({
                 "id": affiliate_user["id"], "email": affiliate_user["email"], "username": affiliate_user["username"],
                 "code": code, "paymentMethod": method, "paymentNotes": None if method is None else f"{affiliate_user['username']}@pay.example.com",
-                "date": self._time(rng, affiliate_user["created"], DATASET_NOW - 86400 * 30), "clicks": rng.randint(0, 300),
+                "date": self._time(rng, affiliate_user["created"], self.now - 86400 * 30), "clicks": rng.randint(0, 300),
                 "sales": sales, "commissions": commissions, "leads": len(self.affiliate_leads[affiliate_user["id"]]),
                 "customers": len(customer_ids), "payouts": payouts, "pending": pending, "due": due,
                 "commission_percentage": percentage,
@@ -837,7 +860,7 @@ class LearnWorldsDataset:
                 {"affiliateId": affiliate_user["id"], "amount": due, "paymentMethod": method, "paymentNotes": notes})]
             completed = []
             if paid:
-                created = self._time(rng, max(payment["created"] for payment in paid), DATASET_NOW)
+                created = self._time(rng, max(payment["created"] for payment in paid), self.now)
                 completed.append(served({
                     "id": self._object_id(rng, created), "amount": payouts, "paymentMethod": method, "paymentNotes": notes,
                     "created": created, "payments": paid, "completedBy": {"id": self.users[-1]["id"], "username": self.users[-1]["username"]},
@@ -878,7 +901,7 @@ class LearnWorldsDataset:
                          ("Marketing opt-in", lambda u: u["subscribed_for_marketing_emails"] is True),
                          ("VIP", lambda u: "vip" in u["tags"]), ("Everyone", lambda u: True)]
         for name, rule in segment_rules[: self.sizes.segments]:
-            segment_id = self._object_id(rng, HISTORY_START)
+            segment_id = self._object_id(rng, self.history_start)
             # the vendor example names the id `segmentId` although the schema says `id`: serve the example
             self.segments.append({"segmentId": segment_id, "name": name, "description": rng.choice((None, f"{name} of the school"))})
             self.segment_users[segment_id] = [user for user in users if rule(user)]
@@ -891,7 +914,7 @@ class LearnWorldsDataset:
         # sizes chosen to exercise the bare-array paging of 20: 22 members (two pages), 3, 0
         member_counts = (22, 3, 0, 7, 12, 1)
         for index in range(self.sizes.seats):
-            created = self._time(rng, HISTORY_START, DATASET_NOW - 86400 * 60)
+            created = self._time(rng, self.history_start, self.now - 86400 * 60)
             seat_id = self._object_id(rng, created)
             members = users[: min(len(users), member_counts[index % len(member_counts)])]
             manager = rng.choice(managers)
@@ -905,11 +928,11 @@ class LearnWorldsDataset:
                                    "role_id": seat_manager_role["id"]}],
                 "tags": sorted(rng.sample(TAGS, rng.randint(0, 2))), "total_enrollments": len(members) * 2,
                 "access": "active" if index % 4 != 3 else "inactive", "created": created,
-                "modified": self._time(rng, created, DATASET_NOW - 86400),
+                "modified": self._time(rng, created, self.now - 86400),
             }))
             self.seat_users[seat_id] = members
             for user in members:
-                got = self._time(rng, max(created, user["created"]), DATASET_NOW, whole=True)
+                got = self._time(rng, max(created, user["created"]), self.now, whole=True)
                 self.user_seats[user["id"]] = (self.user_seats[user["id"]] or []) + [served(
                     {"id": seat_id, "title": f"Team seats {index + 1}", "active": index % 4 != 3, "got_seat_on": got})]
         self.seats.sort(key=lambda seat: seat["created"], reverse=True)
@@ -920,7 +943,7 @@ class LearnWorldsDataset:
         # exactly 20 members in the first group: a full last page, so only a repeated page shows the end
         member_counts = (20, 5, 0, 9, 14, 2)
         for index in range(self.sizes.user_groups):
-            created = self._time(rng, HISTORY_START, DATASET_NOW - 86400 * 60)
+            created = self._time(rng, self.history_start, self.now - 86400 * 60)
             group_id = self._object_id(rng, created)
             start = index * 2
             members = users[start: start + member_counts[index % len(member_counts)]]
@@ -933,7 +956,7 @@ class LearnWorldsDataset:
                 "group_managers": [{"id": manager["id"], "username": manager["username"], "email": manager["email"],
                                     "role_id": seat_manager_role["id"]}],
                 "tags": sorted(rng.sample(TAGS, rng.randint(0, 2))), "created": created,
-                "modified": self._time(rng, created, DATASET_NOW - 86400),
+                "modified": self._time(rng, created, self.now - 86400),
             }))
             self.group_users[group_id] = members
             for user in members:
@@ -947,7 +970,7 @@ class LearnWorldsDataset:
             first, last = FIRST_NAMES[(index * 5) % len(FIRST_NAMES)], LAST_NAMES[(index * 3) % len(LAST_NAMES)]
             email = f"lead{index + 1:03d}.{first}.{last}@example.org".lower()
             submissions = []
-            first_seen = self._time(rng, HISTORY_START, DATASET_NOW - 86400)
+            first_seen = self._time(rng, self.history_start, self.now - 86400)
             for moment in sorted(self._time(rng, first_seen, first_seen + 86400 * 30) for _ in range(rng.randint(1, 2))):
                 submissions.append({"first_name": first, "last_name": last, "tags": ["newsletter"],
                                     "subscribed_for_marketing_emails": rng.choice((True, False)), "eu_customer": None,
@@ -975,15 +998,15 @@ class LearnWorldsDataset:
         events = []
         for course in self.courses:
             for section in self.course_contents[course["id"]]["sections"][1:2]:
-                events.append({"title": f"{section['title']} section", "startDate": int(self._time(rng, UPCOMING_START, UPCOMING_START + 86400 * 90)),
+                events.append({"title": f"{section['title']} section", "startDate": int(self._time(rng, self.upcoming_start, self.upcoming_start + 86400 * 90)),
                                "productId": course["id"], "type": "dripFeed", "bookingDetails": None})
         for course in self.courses[:3]:
-            events.append({"title": f"{course['title']}: assignment due", "startDate": int(self._time(rng, UPCOMING_START, UPCOMING_START + 86400 * 90)),
+            events.append({"title": f"{course['title']}: assignment due", "startDate": int(self._time(rng, self.upcoming_start, self.upcoming_start + 86400 * 90)),
                            "productId": course["id"], "type": "fileAssignment", "bookingDetails": None})
             host = rng.choice([user for user in self.users if user["is_instructor"]] or self.users)
             learner = rng.choice(self.course_users[course["id"]])
             one_on_one = rng.random() < 0.5
-            events.append({"title": f"{course['title']}: live session", "startDate": int(self._time(rng, UPCOMING_START, UPCOMING_START + 86400 * 90)),
+            events.append({"title": f"{course['title']}: live session", "startDate": int(self._time(rng, self.upcoming_start, self.upcoming_start + 86400 * 90)),
                            "productId": course["id"], "type": "liveSession",
                            "bookingDetails": {"learnerUserId": learner["id"] if one_on_one else None, "hostUserId": host["id"],
                                               "status": "scheduled", "type": "oneOnOne" if one_on_one else "group",
@@ -995,7 +1018,7 @@ class LearnWorldsDataset:
         admin = self.users[-1]
         spaces = []
         for index in range(self.sizes.spaces):
-            created = self._time(rng, HISTORY_START, DATASET_NOW - 86400 * 90)
+            created = self._time(rng, self.history_start, self.now - 86400 * 90)
             course = self.courses[index % len(self.courses)]
             ebook = next((unit for _, unit in self._units(course["id"]) if unit["type"] == "ebook"), None)
             spaces.append((created, {
@@ -1010,14 +1033,14 @@ class LearnWorldsDataset:
         self.community_spaces = [space for _, space in spaces]
         collections = []
         for index in range(max(1, self.sizes.spaces // 2)):
-            created = self._time(rng, HISTORY_START, DATASET_NOW - 86400 * 120)
+            created = self._time(rng, self.history_start, self.now - 86400 * 120)
             collection_id = self._object_id(rng, created)
             members = self.community_spaces[index * 2: index * 2 + 2]
             for space in members:
                 space["collectionId"] = collection_id
             collections.append(served({"id": collection_id, "name": f"Collection {index + 1}", "description": rng.choice((None, "Topic spaces")),
                                        "display_order": index + 1, "space_ids": [space["id"] for space in members],
-                                       "created": created, "modified": self._time(rng, created, DATASET_NOW - 86400)}))
+                                       "created": created, "modified": self._time(rng, created, self.now - 86400)}))
         self.community_collections = sorted(collections, key=lambda collection: collection["created"])
         self.community_spaces = [served(space) for space in self.community_spaces]
         # space members: oldest first; the first space holds 15 (two pages of the default 10)
@@ -1031,7 +1054,7 @@ class LearnWorldsDataset:
         posts = []
         for index in range(self.sizes.posts):
             author = rng.choice(self.users)
-            created = self._time(rng, author["created"], DATASET_NOW - 3600)
+            created = self._time(rng, author["created"], self.now - 3600)
             in_space = index % 4 != 3
             place = {"type": "space", "id": rng.choice(self.community_spaces)["id"]} if in_space else \
                 {"type": "course", "id": rng.choice(self.courses)["id"]}
@@ -1058,7 +1081,7 @@ class LearnWorldsDataset:
             logs.append(self._new_event_log(rng, user, "register", user["created"]))
             for _ in range(self.sizes.extra_event_logs_per_user):
                 logs.append(self._new_event_log(rng, user, rng.choice(("login", "logout", "visit_course", "post_like")),
-                                                self._time(rng, user["created"], DATASET_NOW)))
+                                                self._time(rng, user["created"], self.now)))
         for payment in self.payments:
             logs.append(self._new_event_log(rng, self._user_by_id[payment["user_id"]], "purchase", payment["created"]))
         for cert in self.certificates:
@@ -1106,7 +1129,7 @@ class LearnWorldsDataset:
 
     # -- mutations (for incremental tests) -----------------------------------------------------------
     def _moment(self, at: Optional[float]) -> float:
-        """`at`, or the next tick of a deterministic clock that starts at DATASET_NOW (one hour per call)."""
+        """`at`, or the next tick of a deterministic clock that starts at `now` (one hour per call)."""
         if at is None:
             self._mutation_clock += 3600.0
             return self._mutation_clock + 0.25
@@ -1158,7 +1181,7 @@ class LearnWorldsDataset:
         return added
 
     def simulate_day(self, day: int, active_share: float = 0.02, silent_share: float = 0.05) -> "SchoolDay":
-        """One day of learner activity, `day` 1 being the day after the history ends (2025-12-01).
+        """One day of learner activity, `day` 1 being the day after the history ends (the day of `now`).
 
         `active_share` of the learners (role "user", not suspended) each make one change: progress in
         a course (`visit_course`), a completion with its certificate (`complete_course`,
@@ -1168,7 +1191,7 @@ class LearnWorldsDataset:
         event. The same seed and day give the same changes.
         """
         rng = self._rng(f"day-{day}")
-        day_start = DATASET_NOW + (day - 1) * 86400.0
+        day_start = self.now + (day - 1) * 86400.0
         learners = [user for user in self.users if user["role"]["level"] == "user" and not user["is_suspended"]]
         active = rng.sample(learners, min(len(learners), max(1, round(len(learners) * active_share))))
         silent_count = round(len(active) * silent_share)
