@@ -13,18 +13,18 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
 
+from demo.clock import LINKEDIN_DATA_DELAY, JobClock, job_clock, midnight
 from demo.loading import LEARNWORLDS, LINKEDIN_LEARNING, Connector, Load, load
 from demo.progress import heartbeat, requests_answered, tidy_pyairbyte_output
 from demo.questions import QUESTIONS, answer
 from demo.report import print_answer, print_loads
 from sandbox import Sandbox, make_sandbox, sandbox_config
-from sandbox.learnworlds.dataset import DATASET_NOW as SCHOOL_NOW
 
 # Streams loaded by the job. LearnWorlds allows 30 requests per 10 seconds, so of its fan-out streams
 # (one request per user or course) the job loads the learning records: learner progress and
@@ -38,9 +38,10 @@ STREAMS: dict[Connector, tuple[str, ...]] = {
     ),
 }
 
-# The sandbox school's history starts in June 2023; the job loads all of it. Its clock stands at
-# 2025-12-01 whatever today is, so the full pass of the learners is left to the first run: with the
-# default of 7 days every run would count as a new week and re-read every learner.
+# The school's history starts two and a half years before the job's first day; the job loads all of it.
+# The learners' full pass is left to run 1: the connector starts one in each 7-day period of the wall
+# clock (from Thursday 00:00 UTC), and at least two midnights lie between run 1's newest event (before
+# the first day) and run 2, so with the default a run 2 on a Thursday or a Friday would read every learner.
 CONFIG_OVERRIDES: dict[Connector, dict[str, Any]] = {
     LEARNWORLDS: {"start_date": "2023-01-01T00:00:00Z", "learner_full_pass_days": 3650},
 }
@@ -59,29 +60,53 @@ class Run:
     seconds: float
 
 
-def simulate_days_since_first_run(sandbox: Sandbox, run_number: int) -> list[str]:
-    """Each run after the first is a day later: replay every day's activity since run 1.
+def sandbox_on(clock: JobClock, day: date, scale: str) -> Sandbox:
+    """Both sandboxes with their data ending at the start of `day`: the school's history ends on the
+    job's first day (its days since then are replayed), LinkedIn's clock puts `latest_data_at` there."""
+    return make_sandbox(scale=scale, learnworlds={"now": clock.school_now}, linkedin_learning={
+        "now_ms": clock.linkedin_now_ms(day), "data_delay_hours": LINKEDIN_DATA_DELAY / timedelta(hours=1)})
 
-    Run 2 is the school's first day after its history (2025-12-01), run 3 the next, with no gap.
-    The sandbox starts from the same seed every run, so days already synced are replayed too;
-    their records carry the same timestamps, which the connectors' cursors have already passed.
-    """
-    if run_number == 1:
+
+def simulate_days_since_first_run(sandbox: Sandbox, clock: JobClock, day: date) -> list[str]:
+    """Replay every day from the job's first day to `day`: the school's activity of each, and the
+    LinkedIn catalog's updates on the last. The sandbox starts from the same seed every run, so days
+    already synced are replayed too; their records carry the same timestamps, which the connectors'
+    cursors have already passed."""
+    days = clock.school_days(day)
+    if days == 0:
         return []
     school = sandbox.app("learnworlds").dataset
-    for day in range(1, run_number):
-        moment = SCHOOL_NOW + (day - 1) * DAY_SECONDS
+    for school_day in range(1, days + 1):
+        moment = clock.school_now + (school_day - 1) * DAY_SECONDS
         school.add_payments(NEW_PAYMENTS_PER_DAY, at=moment + 600)
         school.add_event_logs(NEW_LOGINS_PER_DAY, at=moment + 3600, activity="login")
-        learners = school.simulate_day(day)
+        learners = school.simulate_day(school_day)
     catalog = sandbox.app("linkedin_learning").dataset
-    catalog.touch_assets(count=UPDATED_COURSES_PER_DAY)
+    catalog.touch_assets(count=UPDATED_COURSES_PER_DAY, at_ms=int((midnight(day) - timedelta(hours=12)).timestamp() * 1000))
     return [
         f"LearnWorlds: {NEW_PAYMENTS_PER_DAY} new payments and {NEW_LOGINS_PER_DAY} logins; {len(learners.changed)} learners"
         f" made progress, enrolled, bought or finished a course ({len(learners.changed_without_event)} of them by"
         " an admin's edit, which logs no event)",
         f"LinkedIn Learning: {UPDATED_COURSES_PER_DAY} courses updated in the catalog",
     ]
+
+
+def clock_lines(clock: JobClock, run_number: int, day: date) -> list[str]:
+    """What the run stands for, in the dates both connectors' data will show."""
+    lines = [f"Run {run_number} stands for {day}: both APIs' data end at {day} 00:00 UTC (LinkedIn Learning's latest_data_at;"
+             f" the school's history ends on {clock.first_day}, then {clock.school_days(day)} replayed day(s))"]
+    wanted = clock.first_day + timedelta(days=run_number - 1)
+    if day < wanted:
+        lines.append(f"(not {wanted}: its data is complete only from {midnight(wanted) + LINKEDIN_DATA_DELAY:%Y-%m-%d %H:%M}"
+                     f" UTC, as LinkedIn's arrives {LINKEDIN_DATA_DELAY / timedelta(hours=1):g} hours late)")
+    return lines
+
+
+def next_run_line(clock: JobClock, day: date) -> str:
+    """When the next run has a new day to replay."""
+    ready = midnight(day) + timedelta(days=1) + LINKEDIN_DATA_DELAY
+    when = "" if datetime.now(timezone.utc) >= ready else f" from {ready:%Y-%m-%d %H:%M} UTC on"
+    return f"The next run stands for {day + timedelta(days=1)}{when}: it replays {day} in both APIs."
 
 
 def previous_runs(database: Path) -> int:
@@ -150,15 +175,18 @@ def run_main_job(database: Path, fresh: bool, scale: str, started: float) -> Run
     database.parent.mkdir(parents=True, exist_ok=True)
     run = Run(number=previous_runs(database) + 1, started_at=datetime.now(timezone.utc), loads=[], seconds=0.0)
     print(f"Main job, run {run.number}: both connectors -> {database}")
+    clock = job_clock(database, run.number, run.started_at)
+    day = clock.day_of_run(run.number, run.started_at)
 
     # PyAirbyte and the connectors stage files in `scratch`; leaving the block, even on Ctrl-C,
     # stops the sandbox and removes them.
     try:
         with tempfile.TemporaryDirectory(prefix="main-job-") as scratch, temporary_files_in(Path(scratch) / "tmp"), \
-                make_sandbox(scale=scale) as sandbox:
+                sandbox_on(clock, day, scale) as sandbox:
             print(f"Sandbox ({scale} dataset) serving both APIs at {sandbox.url}")
-            for change in simulate_days_since_first_run(sandbox, run.number):
-                print(f"  since the previous run: {change}")
+            print("\n".join(f"  {line}" for line in clock_lines(clock, run.number, day)))
+            for change in simulate_days_since_first_run(sandbox, clock, day):
+                print(f"  {day - timedelta(days=1)}, the day since the previous run: {change}")
             for connector, streams in STREAMS.items():
                 print(f"\n{connector.label}: {len(streams)} streams ({', '.join(streams)})", flush=True)
                 config = sandbox_config(connector.name, sandbox.url, **CONFIG_OVERRIDES.get(connector, {}))
@@ -182,6 +210,7 @@ def run_main_job(database: Path, fresh: bool, scale: str, started: float) -> Run
     # The connection is kept in a variable: a connection collected before `.show()` is closed.
     print(f"\nDone in {run.seconds:.0f}s. Query the data: {sys.executable} -c \"import duckdb; "
           f"connection = duckdb.connect('{database}'); connection.sql('SHOW ALL TABLES').show()\"")
+    print(next_run_line(clock, day))
     if run.number == 1:
         print("Run the job again to see an incremental sync; --fresh starts over.")
     return run

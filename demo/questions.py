@@ -1,7 +1,8 @@
 """Questions a learning team asks, answered in SQL over the loaded tables.
 
 "Recent" is measured back from the newest data in each table rather than from the wall clock,
-so the answers hold for data loaded at any time (the sandbox school's history ends on a fixed day).
+so the answers hold for data loaded at any time (the sandboxes' data end at the start of the day a run
+stands for, not at now).
 """
 from __future__ import annotations
 
