@@ -186,7 +186,7 @@ def run_main_job(database: Path, fresh: bool, scale: str, started: float) -> Run
             print(f"Sandbox ({scale} dataset) serving both APIs at {sandbox.url}")
             print("\n".join(f"  {line}" for line in clock_lines(clock, run.number, day)))
             for change in simulate_days_since_first_run(sandbox, clock, day):
-                print(f"  {day - timedelta(days=1)}, the day since the previous run: {change}")
+                print(f"  {day - timedelta(days=1)} replayed: {change}")
             for connector, streams in STREAMS.items():
                 print(f"\n{connector.label}: {len(streams)} streams ({', '.join(streams)})", flush=True)
                 config = sandbox_config(connector.name, sandbox.url, **CONFIG_OVERRIDES.get(connector, {}))
