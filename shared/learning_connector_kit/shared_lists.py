@@ -77,6 +77,10 @@ class SharedListRetriever(Retriever):
     # For a list no stream emits (the learners and their events): only the fields its child streams
     # and its cursor read are kept, a small part of each record.
     kept_fields: Optional[List[str]] = None
+    # Request parameters that do not tell two reads apart: a window's end of "now" comes a moment
+    # later for each reader. A later reader then gets the records up to the first reader's "now";
+    # its cursor still saves only the newest record it saw, so the rest comes in the next sync.
+    key_ignores: Optional[List[str]] = None
     # Set by the factory from the stream: the list's own slicing (read by the stream, not here), and
     # whether a cursor filters its records, which would make them unfit to share.
     partition_router: Any = None
@@ -95,12 +99,15 @@ class SharedListRetriever(Retriever):
         """The list and the request that reads it. The slice's cursor part is left out: a window's end
         of "now" differs between readers, and whatever of it reaches the API is in the parameters."""
         requester = self.retriever.requester
+        params = {
+            **requester.get_request_params(stream_slice=stream_slice),
+            **self.retriever.request_option_provider.get_request_params(stream_slice=stream_slice),
+        }
         request = {
             "list": self.list_name,
             "partition": dict(stream_slice.partition),
             "url": requester.get_url(stream_slice=stream_slice),
-            "params": requester.get_request_params(stream_slice=stream_slice),
-            "slice_params": self.retriever.request_option_provider.get_request_params(stream_slice=stream_slice),
+            "params": {name: value for name, value in params.items() if name not in (self.key_ignores or ())},
         }
         return json.dumps(request, sort_keys=True, default=str)
 

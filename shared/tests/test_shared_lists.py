@@ -129,3 +129,12 @@ def test_a_list_no_stream_emits_keeps_only_the_fields_its_readers_use():
     again = list(shared(inner, kept_fields=["id", "created"]).read_records({}, window("2024-06-02T00:00:00Z")))
     assert [r.data for r in records] == [r.data for r in again] == [{"id": "u1", "created": "2024-01-01T00:00:00Z"}]
     assert inner.reads == 1
+
+
+def test_a_parameter_the_key_ignores_does_not_part_two_reads():
+    first = CountingRetriever(RECORDS, params={"after": "1", "before": "1700000000.1"})
+    later = CountingRetriever(RECORDS[:1], params={"after": "1", "before": "1700000003.7"})
+    list(shared(first, key_ignores=["before"]).read_records({}, window("2024-06-01T00:00:00Z")))
+    assert [r.data for r in shared(later, key_ignores=["before"]).read_records({}, window("2024-06-02T00:00:00Z"))] == RECORDS
+    assert (first.reads, later.reads) == (1, 0)
+    assert [r.data for r in shared(later).read_records({}, window("2024-06-02T00:00:00Z"))] == RECORDS[:1]
