@@ -1,7 +1,8 @@
 """Parent lists read once per sync and shared by every child stream that partitions on them.
 
-A manifest names this retriever only where a list is read as a parent (in its partition routers);
-the streams of the same name keep their own retriever, whose records may be filtered by a cursor.
+A manifest names this retriever where a list is read as a parent (in its partition routers), and
+for a stream that emits the same list without a cursor; a stream whose cursor filters its records
+keeps its own retriever (this one refuses it).
 Only a list read completely and without an error is kept, so a page that arrived cut off (retried
 by the error handler) is never served again. `start_sync` empties the store: nothing is shared
 between two syncs of one process.
@@ -129,10 +130,10 @@ class SharedListRetriever(Retriever):
                 # Reached only when every page was read and checked: an error leaves nothing kept.
                 STORE.keep(key, records)
         yield from messages  # log or trace messages: passed on by the first reader only
-        # Each reader's records carry its own slice: the parent's cursor (the learners' positions)
-        # counts a record for the slice it is associated with.
         if self.record_filter is not None:
             records = self.record_filter.filter_records(records, stream_state={}, stream_slice=stream_slice)
+        # Each reader's records carry its own slice: the parent's cursor (the learners' positions)
+        # counts a record for the slice it is associated with.
         name = self.retriever.name
         for data in records:
             yield Record(data=data, stream_name=name, associated_slice=stream_slice)
