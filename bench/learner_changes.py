@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import time
+import tracemalloc
 from datetime import datetime, timezone
 
 from integration_tests.connector_runner import configured_catalog, run_connector
@@ -23,6 +25,17 @@ LIST_PATHS = ("/admin/api/v2/users", "/admin/api/v2/event-logs")
 
 def rfc3339(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def kept_learner_list_mib(school) -> float:
+    """What a full pass keeps of the learner list for the sync (learning_connector_kit.shared_lists: the
+    id and the converted `created` of each learner), measured as Python objects of the same shape."""
+    tracemalloc.start()
+    kept = [{"id": str(user["id"]), "created": rfc3339(user["created"])} for user in school.users]
+    size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del kept
+    return round(size / 2**20, 1)
 
 
 def measure(learners: int, active_share: float) -> dict:
@@ -55,6 +68,9 @@ def measure(learners: int, active_share: float) -> dict:
             "bound": round(1.1 * (len(with_event) * len(STREAMS) + len(lists)), 1),
             "answers_429": sandbox.app("learnworlds").rejected - rejected_before,
             "seconds": round(seconds, 1), "rate_limit_minimum_seconds": round(len(answered) / 3.0, 1),
+            # The largest child process so far: the read (discover builds the same streams and reads nothing).
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+            "full_pass_kept_learner_list_mib": kept_learner_list_mib(school),
         }
 
 

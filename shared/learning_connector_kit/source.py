@@ -24,7 +24,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from learning_connector_kit import argument_files, fail_fast, scrubbing, tokens
+from learning_connector_kit import argument_files, fail_fast, scrubbing, shared_lists, tokens
 from learning_connector_kit.config_validation import ConfigRule, validate_config
 from learning_connector_kit.observability import summarised
 from learning_connector_kit.schema_checks import reported_schema_mismatches
@@ -94,8 +94,13 @@ class ManifestSource(YamlDeclarativeSource):
             raise AirbyteTracedException(message=" ".join(problems), failure_type=FailureType.config_error)
         for warning in self.state_warnings:
             logger.warning(warning)
-        messages = reported_schema_mismatches(super().read(logger, config, catalog, state), catalog, logger)
-        yield from summarised(messages, logger)
+        # A sync reads its parent lists afresh and keeps them no longer than itself.
+        shared_lists.start_sync()
+        try:
+            messages = reported_schema_mismatches(super().read(logger, config, catalog, state), catalog, logger)
+            yield from summarised(messages, logger)
+        finally:
+            shared_lists.start_sync()
 
 
 class _WithoutStartupNoise(logging.Filter):
