@@ -53,7 +53,7 @@ def learner_list_position(message: dict[str, Any]) -> Optional[float]:
 
 @pytest.mark.reliability
 def test_a_pass_killed_after_a_checkpoint_resumes_after_it_and_loses_no_change(fresh_sandbox):
-    school = fresh_sandbox(scale="small", apps=[CONNECTOR], learnworlds={"rate_limit": None, "user_count": USERS})
+    school = fresh_sandbox(scale="tiny", apps=[CONNECTOR], learnworlds={"rate_limit": None, "user_count": USERS})
     dataset = school.app(CONNECTOR).dataset
     config = sandbox_config(CONNECTOR, school.url, start_date=EVENTS_SINCE, learner_full_pass_days=NO_SCHEDULED_FULL_PASS)
     discovered = run_connector(CONNECTOR, "discover", config=config).catalog
@@ -82,19 +82,26 @@ def test_a_pass_killed_after_a_checkpoint_resumes_after_it_and_loses_no_change(f
     assert first.exit_code == -signal.SIGKILL, ("the pass ended before a checkpoint inside it", states_at, first.output[-3000:])
     assert day_during_pass, "the pass emitted fewer than 40 records before its checkpoint"
     print(f"STATE messages of {STREAM} at seconds {states_at}; killed after the last")
-    # The CDK throttles the pass's checkpoints: one when the first learner is done, the next >600 s later.
-    assert states_at[-1] >= CDK_STATE_INTERVAL and all(b - a >= CDK_STATE_INTERVAL for a, b in zip(states_at, states_at[1:])), states_at
+    # The CDK throttles the pass's checkpoints to one per 600 s (its clock starts when the first learner is
+    # done, with a checkpoint then if the parents have a position yet); seen here on arrival, give or take.
+    assert states_at[-1] >= CDK_STATE_INTERVAL - 30, states_at
+    assert all(later - earlier >= CDK_STATE_INTERVAL - 30 for earlier, later in zip(states_at, states_at[1:])), states_at
     checkpoint = first.state_messages[-1]
     position = learner_list_position(first.messages[-1])
     event_position = epoch(positions(first.messages[-1])["learner_events"]["created"])
     read_before = {user for user, created in registered.items() if created <= position}
-    assert read_before <= learners_requested(school, 0)  # the checkpoint claims only learners that were read
+    read_by_the_pass = learners_requested(school, 0)
+    assert read_before <= read_by_the_pass  # the checkpoint claims only learners that were read
     requests_before = len(school.log.entries(app=CONNECTOR))
 
     day_after = dataset.simulate_day(2, active_share=0.2, silent_share=0.2)
     newcomer = dataset.add_users(1, at=day_after.started_at + 7200)[0]
+    resumed_at = time.monotonic()
     resumed = run_connector(CONNECTOR, "read", config=config, catalog=catalog, state=[checkpoint])
     assert resumed.exit_code == 0 and not resumed.errors, (resumed.errors, resumed.output[-3000:])
+    print(f"killed after {len(read_by_the_pass)} of {USERS} learners, checkpoint after {len(read_before)}; "
+          f"the resume made {len(school.log.entries(app=CONNECTOR)) - requests_before} requests "
+          f"({len(learners_requested(school, requests_before))} learners) in {time.monotonic() - resumed_at:.0f} s")
 
     with_event = {log["user"]["id"] for log in dataset.event_logs if log["created"] > event_position}
     changed_during_or_after = set(day_during_pass[0].changed_with_event) | set(day_after.changed_with_event)
@@ -108,9 +115,14 @@ def test_a_pass_killed_after_a_checkpoint_resumes_after_it_and_loses_no_change(f
                if entry.path == "/admin/api/v2/users" and entry.param("registration_after")]
     assert windows and min(float(entry.param("registration_after")) for entry in windows) >= position - 0.001
 
-    # What a destination keeps (the latest row of each primary key) is current for every learner the resume read.
+    # What a destination keeps (the row of each primary key with the newest cursor) is current for every learner the resume read.
     primary_key = stream["source_defined_primary_key"]
-    latest = {key_of(row, primary_key): row for row in first.records_of(STREAM) + resumed.records_of(STREAM)}
+    cursor = stream["default_cursor_field"][0]
+    latest: dict[tuple, dict] = {}
+    for row in first.records_of(STREAM) + resumed.records_of(STREAM):
+        kept = latest.setdefault(key_of(row, primary_key), row)
+        if epoch(row[cursor]) > epoch(kept[cursor]):
+            latest[key_of(row, primary_key)] = row
     served = expected_records(dataset)[STREAM]
     reread = not_yet_read | with_event
     assert_stream_matches(STREAM, [row for row in latest.values() if row["user_id"] in reread],
