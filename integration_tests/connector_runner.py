@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 CONNECTORS = {
     "linkedin_learning": "source-linkedin-learning",
@@ -133,6 +135,43 @@ def run_connector(
             args, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd
         )
     return ConnectorRun(" ".join(args[:2]), completed.returncode, completed.stdout, completed.stderr, parse_messages(completed.stdout))
+
+
+def run_connector_until(
+    connector: str,
+    command: str,
+    stop_when: Callable[[dict[str, Any]], bool],
+    config: Optional[dict[str, Any]] = None,
+    catalog: Optional[dict[str, Any]] = None,
+    state: Optional[list[dict[str, Any]]] = None,
+    timeout: float = 1800,
+) -> ConnectorRun:
+    """Like `run_connector`, but kills the process (SIGKILL, as an orchestrator or the OOM killer would)
+    right after the first message for which `stop_when` is true; the run's messages end with that one.
+    A run that ends by itself first is returned as it is (its exit code says which happened)."""
+    with tempfile.TemporaryDirectory() as folder:
+        args = [connector_executable(connector), *command_arguments(Path(folder), command, config, catalog, state)]
+        with open(Path(folder) / "stderr.txt", "w+") as stderr:
+            process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=stderr, text=True)
+            watchdog = threading.Timer(timeout, process.kill)
+            watchdog.start()
+            lines = []
+            try:
+                assert process.stdout is not None
+                for line in process.stdout:
+                    lines.append(line)
+                    message = parse_messages(line)
+                    if message and stop_when(message[0]):
+                        process.send_signal(signal.SIGKILL)
+                        break
+                process.stdout.close()
+                exit_code = process.wait()
+            finally:
+                watchdog.cancel()
+            stderr.seek(0)
+            error_output = stderr.read()
+    stdout = "".join(lines)
+    return ConnectorRun(" ".join(args[:2]), exit_code, stdout, error_output, parse_messages(stdout))
 
 
 def parse_messages(stdout: str) -> list[dict[str, Any]]:
