@@ -187,6 +187,7 @@ class BareArrayExtractor(RecordExtractor):
 
 LEARNER_LIST_PARENT = "learners"
 LEARNER_EVENTS_PARENT = "learner_events"
+LEARNER_READ_CURSOR = "learner_changed_at"
 DAY_SECONDS = 86_400.0
 
 
@@ -196,9 +197,10 @@ class LearnerFullPassMigration(StateMigration):
     forgetting the learner list's position (the CDK cannot restart a parent's cursor on a schedule).
 
     A full pass starts on the first sync of each period of that many days (counted from the epoch,
-    0 meaning every sync), judged by the event log's position: the event log is read before the
-    learner list, so an interrupted pass has already saved this sync's position and resumes
-    instead of starting over.
+    0 meaning every sync). The last sync's time is the later of the event log's position (read
+    before the learner list, so an interrupted pass has saved it and resumes instead of starting
+    over) and the last completed sync's read time (`learner_changed_at`, so a school without recent
+    events does not get a full pass on every sync).
     """
 
     config: Config
@@ -213,7 +215,8 @@ class LearnerFullPassMigration(StateMigration):
         if not event_position or period_days == 0:
             return True
         period = period_days * DAY_SECONDS
-        last_sync = ab_datetime_parse(event_position).timestamp()
+        times = [event_position, (stream_state.get("state") or {}).get(LEARNER_READ_CURSOR)]
+        last_sync = max(ab_datetime_parse(moment).timestamp() for moment in times if isinstance(moment, str) and moment)
         return int(last_sync // period) < int(ab_datetime_now().timestamp() // period)
 
     def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -207,6 +207,20 @@ def test_a_full_pass_starts_once_in_each_period_of_learner_full_pass_days(days, 
         assert migration.migrate(state)["parent_state"] == {"learner_events": {"created": events_at}}
 
 
+@pytest.mark.parametrize(
+    "last_read_at, full_pass",
+    [
+        ("2026-12-01T09:00:00.000000Z", False),  # a quiet school synced earlier in this period: no new pass
+        ("2026-11-20T09:00:00.000000Z", True),  # neither the last sync nor the newest event is in this period
+    ],
+)
+def test_a_school_without_recent_events_gets_one_full_pass_per_period(last_read_at, full_pass, monkeypatch):
+    monkeypatch.setattr("source_learnworlds.components.ab_datetime_now", lambda: ab_datetime_parse("2026-12-01T12:00:00Z"))
+    migration = LearnerFullPassMigration(config={**CONFIG, "learner_full_pass_days": 7}, parameters={})
+    state = {**learner_state("2026-10-01T10:00:00.000000Z"), "state": {"learner_changed_at": last_read_at}}
+    assert migration.should_migrate(state) is full_pass
+
+
 def test_a_first_sync_or_a_pass_already_starting_is_left_alone():
     migration = LearnerFullPassMigration(config={**CONFIG, "learner_full_pass_days": 0}, parameters={})
     assert not migration.should_migrate({})
