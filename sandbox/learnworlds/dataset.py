@@ -134,7 +134,7 @@ SIZES = {
     "small": Sizes(users=25, courses=6, bundles=3, subscription_plans=3, promotions=4, leads=30,
                    extra_event_logs_per_user=3, segments=3, seats=3, user_groups=3, spaces=4, posts=25,
                    forms=2, form_responses_per_form=12),
-    "demo": Sizes(users=300, courses=20, bundles=6, subscription_plans=4, promotions=10, leads=400,
+    "demo": Sizes(users=150, courses=20, bundles=6, subscription_plans=4, promotions=10, leads=400,
                   extra_event_logs_per_user=8, segments=5, seats=6, user_groups=6, spaces=8, posts=300,
                   forms=3, form_responses_per_form=60),
     "bench": Sizes(users=600, courses=20, bundles=6, subscription_plans=4, promotions=10, leads=400,
