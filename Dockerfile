@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # One Dockerfile for both connectors; the build argument CONNECTOR picks which one the image runs:
 #
-#   docker build --build-arg CONNECTOR=source-linkedin-learning -t airbyte/source-linkedin-learning:0.1.0 .
-#   docker build --build-arg CONNECTOR=source-learnworlds -t airbyte/source-learnworlds:0.1.0 .
+#   docker build --build-arg CONNECTOR=source-linkedin-learning -t airbyte/source-linkedin-learning:0.2.0 .
+#   docker build --build-arg CONNECTOR=source-learnworlds -t airbyte/source-learnworlds:0.2.0 .
 #
 # The image follows Airbyte's Python connector images: the connector's console script is the
 # entrypoint (`spec|check|discover|read ...`), named in AIRBYTE_ENTRYPOINT, run as user `airbyte`.
@@ -20,7 +20,7 @@ RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM ${BASE_IMAGE}
 ARG CONNECTOR
-ARG VERSION=0.1.0
+ARG VERSION=0.2.0
 RUN case "${CONNECTOR}" in \
       source-linkedin-learning|source-learnworlds) ;; \
       *) echo "Set --build-arg CONNECTOR=source-linkedin-learning or CONNECTOR=source-learnworlds (got '${CONNECTOR}')." >&2; exit 1 ;; \
