@@ -4,7 +4,7 @@ A manifest names this retriever where a list is read as a parent (in its partiti
 for a stream that emits the same list without a cursor; a stream whose cursor filters its records
 keeps its own retriever (this one refuses it).
 Only a list read completely and without an error is kept, so a page that arrived cut off (retried
-by the error handler) is never served again. `start_sync` empties the store: nothing is shared
+by the error handler) is never served again. `forget_lists` empties the store at both ends of a sync: nothing is shared
 between two syncs of one process.
 """
 from __future__ import annotations
@@ -55,8 +55,8 @@ class _Store:
 STORE = _Store()
 
 
-def start_sync() -> None:
-    """Forget every list kept so far: a new sync reads its parents afresh."""
+def forget_lists() -> None:
+    """Forget every list kept: called when a sync starts and when it ends."""
     STORE.clear()
 
 

@@ -95,12 +95,12 @@ class ManifestSource(YamlDeclarativeSource):
         for warning in self.state_warnings:
             logger.warning(warning)
         # A sync reads its parent lists afresh and keeps them no longer than itself.
-        shared_lists.start_sync()
+        shared_lists.forget_lists()
         try:
             messages = reported_schema_mismatches(super().read(logger, config, catalog, state), catalog, logger)
             yield from summarised(messages, logger)
         finally:
-            shared_lists.start_sync()
+            shared_lists.forget_lists()
 
 
 class _WithoutStartupNoise(logging.Filter):

@@ -53,9 +53,9 @@ def window(end: str) -> StreamSlice:
 
 @pytest.fixture(autouse=True)
 def new_sync():
-    shared_lists.start_sync()
+    shared_lists.forget_lists()
     yield
-    shared_lists.start_sync()
+    shared_lists.forget_lists()
 
 
 RECORDS = [{"id": "a"}, {"id": "b"}, {"id": "c"}]
@@ -104,7 +104,7 @@ def test_other_request_parameters_or_partitions_are_other_lists():
 def test_a_new_sync_reads_again():
     inner = CountingRetriever(RECORDS)
     list(shared(inner).read_records({}, window("2024-06-01T00:00:00Z")))
-    shared_lists.start_sync()
+    shared_lists.forget_lists()
     list(shared(inner).read_records({}, window("2024-06-01T00:00:00Z")))
     assert inner.reads == 2
 
